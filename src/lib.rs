@@ -1,0 +1,13 @@
+//! shopcounter: click & collect for small shops.
+//!
+//! Layers, one direction: `web` (HTTP) → `shop` (business operations over a connection)
+//! → `domain` (pure types and rules); `db` holds the pool, migrations, schema and transactions.
+
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod shop;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,277 @@
+//! The `shopcounter` command: serve | migrate | sweep | seed-demo | store add | user add | product add.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use shopcounter::config::Settings;
+use shopcounter::db::{self, in_transaction, Db};
+use shopcounter::domain::Role;
+use shopcounter::shop::accounts::{self, CreateAccount, NewAccount};
+use shopcounter::shop::catalog::{create_product, CreateProduct, NewProduct};
+use shopcounter::shop::{seed, stores, sweeper};
+use shopcounter::startup::{AppState, Application};
+
+#[derive(Parser)]
+#[command(name = "shopcounter", version, about = "Click & collect for small shops")]
+struct Cli {
+    /// Where generated secrets are kept (SESSION_KEY, PAYMENT_WEBHOOK_SECRET when not set).
+    #[arg(long, env = "SHOPCOUNTER_VAR_DIR", default_value = "var", global = true)]
+    var_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate, then serve on BIND with the sweeper running in the background.
+    Serve,
+    /// Apply pending migrations.
+    Migrate,
+    /// One pass of the sweeper (expired orders, old submit tokens), then exit.
+    Sweep,
+    /// Two stores, a dozen products and demo accounts; safe to run twice.
+    SeedDemo,
+    /// Manage stores.
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage products.
+    Product {
+        #[command(subcommand)]
+        command: ProductCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StoreCommand {
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        address: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, value_parser = ["customer", "staff", "admin"])]
+        role: String,
+        /// Store code (staff only).
+        #[arg(long)]
+        store: Option<String>,
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProductCommand {
+    Add {
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, allow_negative_numbers = true)]
+        price_cents: i64,
+        #[arg(long, allow_negative_numbers = true)]
+        stock: i32,
+        #[arg(long, default_value = "")]
+        description: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    shopcounter::telemetry::init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("shopcounter: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::from_env(&cli.var_dir)?;
+    match cli.command {
+        Command::Serve => serve(settings),
+        command => {
+            let db = Db::new(&settings.database_url, 2);
+            let mut conn = db.conn().map_err(|e| anyhow::anyhow!("cannot reach the database: {e:?}"))?;
+            match command {
+                Command::Serve => Ok(()),
+                Command::Migrate => {
+                    let applied = db::migrate(&mut conn)?;
+                    println!("migrations applied: {}", applied.len());
+                    Ok(())
+                }
+                Command::Sweep => {
+                    let report = sweeper::sweep_once(&mut conn, &settings).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    println!("{report:?}");
+                    Ok(())
+                }
+                Command::SeedDemo => {
+                    db::migrate(&mut conn)?;
+                    seed::seed_demo(&mut conn).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    println!("Demo shop ready. Logins (username / password):");
+                    for (u, p, what) in seed::DEMO_LOGINS {
+                        println!("  {u:<8} / {p:<18} {what}");
+                    }
+                    Ok(())
+                }
+                Command::Store { command } => store_command(&mut conn, command),
+                Command::User { command } => user_command(&mut conn, command),
+                Command::Product { command } => product_command(&mut conn, command),
+            }
+        }
+    }
+}
+
+fn store_command(conn: &mut diesel::MysqlConnection, command: StoreCommand) -> anyhow::Result<()> {
+    let StoreCommand::Add { code, name, address } = command;
+    stores::validate_code(&code).map_err(|m| anyhow::anyhow!("--code: {m}"))?;
+    if name.trim().is_empty() {
+        anyhow::bail!("--name: must not be empty");
+    }
+    match stores::create_store(conn, &code, name.trim(), address.trim()).map_err(|e| anyhow::anyhow!("{e:?}"))? {
+        stores::CreateStore::Created(id) => {
+            println!("store {code} created (id {id})");
+            Ok(())
+        }
+        stores::CreateStore::CodeTaken => anyhow::bail!("a store with code {code} already exists"),
+    }
+}
+
+fn user_command(conn: &mut diesel::MysqlConnection, command: UserCommand) -> anyhow::Result<()> {
+    let UserCommand::Add {
+        username,
+        password,
+        role,
+        store,
+        display_name,
+    } = command;
+    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role: must be customer, staff or admin"))?;
+    accounts::validate_username(&username).map_err(|m| anyhow::anyhow!("--username: {m}"))?;
+    accounts::validate_password(&password).map_err(|m| anyhow::anyhow!("--password: {m}"))?;
+    let store_id = match (role, store) {
+        (Role::Staff, Some(code)) => Some(
+            stores::by_code(conn, &code)
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .ok_or_else(|| anyhow::anyhow!("--store: no store with code {code}"))?
+                .id,
+        ),
+        (Role::Staff, None) => anyhow::bail!("--store: staff accounts belong to a store; give its code"),
+        (_, Some(_)) => anyhow::bail!("--store: only staff accounts belong to a store"),
+        (_, None) => None,
+    };
+    let created = accounts::create_account(
+        conn,
+        &NewAccount {
+            username: &username,
+            password: &password,
+            display_name: &display_name,
+            role,
+            store_id,
+        },
+    )
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    match created {
+        CreateAccount::Created(id) => {
+            println!("user {username} created (id {id}, {})", role.as_str());
+            Ok(())
+        }
+        CreateAccount::UsernameTaken => anyhow::bail!("the username {username} is taken"),
+    }
+}
+
+fn product_command(conn: &mut diesel::MysqlConnection, command: ProductCommand) -> anyhow::Result<()> {
+    let ProductCommand::Add {
+        sku,
+        name,
+        price_cents,
+        stock,
+        description,
+    } = command;
+    if sku.trim().is_empty() || sku.len() > 64 {
+        anyhow::bail!("--sku: 1 to 64 characters");
+    }
+    if name.trim().is_empty() {
+        anyhow::bail!("--name: must not be empty");
+    }
+    if price_cents < 0 {
+        anyhow::bail!("--price-cents: must not be negative");
+    }
+    if stock < 0 {
+        anyhow::bail!("--stock: must not be negative");
+    }
+    let created = in_transaction(conn, |c| {
+        create_product(
+            c,
+            &NewProduct {
+                sku: sku.trim(),
+                name: name.trim(),
+                description: description.trim(),
+                price_cents,
+                stock,
+            },
+            None,
+        )
+    })
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    match created {
+        CreateProduct::Created(id) => {
+            println!("product {sku} created (id {id}, stock {stock})");
+            Ok(())
+        }
+        CreateProduct::SkuTaken => anyhow::bail!("a product with SKU {sku} already exists"),
+    }
+}
+
+#[actix_web::main]
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let state = AppState::new(settings);
+    let db = state.db.clone();
+    let settings = Arc::clone(&state.settings);
+    {
+        let mut conn = db.conn().map_err(|e| anyhow::anyhow!("cannot reach the database: {e:?}"))?;
+        let applied = db::migrate(&mut conn)?;
+        tracing::info!(applied = applied.len(), "migrations up to date");
+    }
+    let app = Application::build(state, None)?;
+    tracing::info!(bind = %settings.bind, port = app.port(), "serving");
+    actix_web::rt::spawn(sweep_forever(db, settings));
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+/// The background sweeper. Safe on every instance at once: every change it makes is conditional.
+async fn sweep_forever(db: Db, settings: Arc<Settings>) {
+    let mut every = actix_web::rt::time::interval(Duration::from_secs(settings.sweep_interval_seconds));
+    loop {
+        every.tick().await;
+        let s = Arc::clone(&settings);
+        match db.run(move |conn| sweeper::sweep_once(conn, &s)).await {
+            Ok(report) => tracing::debug!(?report, "sweep done"),
+            Err(e) => tracing::warn!(error = ?e, "sweep failed; will retry"),
+        }
+    }
+}

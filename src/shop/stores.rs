@@ -1,0 +1,62 @@
+//! Stores: the branches where orders are picked up.
+
+use diesel::prelude::*;
+
+use crate::db::schema::stores;
+use crate::error::{is_unique_violation, AppError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = stores)]
+#[diesel(check_for_backend(diesel::mysql::Mysql))]
+pub struct Store {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub address: String,
+    pub active: bool,
+}
+
+#[derive(Debug)]
+pub enum CreateStore {
+    Created(i64),
+    CodeTaken,
+}
+
+/// Store codes are short upper-case letters and digits, e.g. `SH01`.
+pub fn validate_code(code: &str) -> Result<(), String> {
+    if (2..=16).contains(&code.len()) && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-') {
+        Ok(())
+    } else {
+        Err("Use 2 to 16 upper-case letters, digits or dashes, e.g. SH01.".into())
+    }
+}
+
+pub fn create_store(conn: &mut MysqlConnection, code: &str, name: &str, address: &str) -> Result<CreateStore, AppError> {
+    let inserted = diesel::insert_into(stores::table)
+        .values((stores::code.eq(code), stores::name.eq(name), stores::address.eq(address)))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(CreateStore::Created(
+            stores::table.filter(stores::code.eq(code)).select(stores::id).first(conn)?,
+        )),
+        Err(e) if is_unique_violation(&e) => Ok(CreateStore::CodeTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn by_code(conn: &mut MysqlConnection, code: &str) -> Result<Option<Store>, AppError> {
+    Ok(stores::table
+        .filter(stores::code.eq(code))
+        .select(Store::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores a customer can pick up from.
+pub fn active_stores(conn: &mut MysqlConnection) -> Result<Vec<Store>, AppError> {
+    Ok(stores::table
+        .filter(stores::active.eq(true))
+        .order(stores::code.asc())
+        .select(Store::as_select())
+        .load(conn)?)
+}

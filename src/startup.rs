@@ -1,0 +1,144 @@
+//! Application::build: the one way to start the web app, used by `serve` and by the tests.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::domain::SubmitTokenSigner;
+use crate::error::AppError;
+
+/// Shared by every request: the database, the settings and the keys derived from the secret.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub submit_tokens: SubmitTokenSigner,
+    /// Signs the QR payload on the order page.
+    pub qr_key: Vec<u8>,
+    /// Admits only a few concurrent stock updates per product (SPEC §4).
+    pub admission: crate::shop::admission::Admission,
+}
+
+impl AppState {
+    pub fn new(settings: Settings) -> AppState {
+        let db = Db::new(&settings.database_url, settings.db_pool_size);
+        let submit_tokens = SubmitTokenSigner::new(
+            &settings.derived_key("submit-token"),
+            chrono::Duration::seconds(settings.submit_token_ttl_seconds),
+        );
+        let qr_key = settings.derived_key("pickup-qr");
+        AppState {
+            db,
+            submit_tokens,
+            qr_key,
+            admission: crate::shop::admission::Admission::default(),
+            settings: Arc::new(settings),
+        }
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the listener (port 0 picks a free one) and builds the server; `run` serves it.
+    pub fn build(state: AppState, workers: Option<usize>) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&state.settings.bind).with_context(|| format!("binding {}", state.settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let key = Key::derive_from(&state.settings.derived_key("session-cookie"));
+        let cookie_secure = state.settings.cookie_secure;
+        let state = web::Data::new(state);
+        let mut server = HttpServer::new(move || {
+            let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                .cookie_name("shopcounter".into())
+                .cookie_secure(cookie_secure)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_content_security(CookieContentSecurity::Private)
+                .session_lifecycle(PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)))
+                .build();
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::PayloadConfig::new(crate::web::csrf::BODY_LIMIT))
+                .app_data(web::FormConfig::default().limit(crate::web::csrf::BODY_LIMIT).error_handler(|e, _| {
+                    if matches!(e, actix_web::error::UrlencodedError::Overflow { .. }) {
+                        AppError::PayloadTooLarge.into()
+                    } else {
+                        AppError::Invalid("The form was incomplete or malformed.".into()).into()
+                    }
+                }))
+                .app_data(web::QueryConfig::default().error_handler(|_, _| {
+                    AppError::Invalid("The address has a parameter the shop does not understand.".into()).into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+                .wrap(from_fn(same_origin_only))
+                .wrap(sessions)
+                .wrap(actix_web::middleware::DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::X_FRAME_OPTIONS, "DENY"))
+                    .add((header::REFERRER_POLICY, "same-origin")))
+                .wrap(TracingLogger::default())
+                .configure(crate::web::routes)
+                .default_service(web::to(crate::web::not_found))
+        })
+        .listen(listener)?;
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Stops the server from elsewhere (tests stop theirs when they end).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Refuses unsafe requests a browser marks as cross-site, or whose Origin is another host.
+/// The payment provider's callback is server-to-server and authenticates by signature instead.
+async fn same_origin_only(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && req.path() != "/payments/notify" {
+        let headers = req.headers();
+        let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+        if fetch_site == Some("cross-site") {
+            return Err(AppError::Forbidden("Requests from other sites are refused.".into()).into());
+        }
+        if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+            if origin == "null" || origin_host != host {
+                return Err(AppError::Forbidden("Requests from other sites are refused.".into()).into());
+            }
+        }
+    }
+    next.call(req).await
+}

@@ -1,0 +1,147 @@
+//! Who is asking: `Ctx` (session + the logged-in user, if any) and the role guards built on it.
+//! Anonymous on a guarded page → 303 to /login?next=…; logged in with the wrong role → 403 page.
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use super::page::Page;
+use super::session::TypedSession;
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::shop::accounts::{self, AuthUser};
+use crate::startup::AppState;
+
+/// Session, current user and app state: what every page handler starts from.
+pub struct Ctx {
+    pub session: TypedSession,
+    pub user: Option<AuthUser>,
+    pub state: web::Data<AppState>,
+}
+
+impl Ctx {
+    /// The layout data for a page: title, user, the flash message (taken) and the CSRF token.
+    pub fn page(&self, title: impl Into<String>) -> Page {
+        Page {
+            title: title.into(),
+            user: self.user.clone(),
+            flash: self.session.take_flash(),
+            csrf_token: self.session.csrf_token(),
+        }
+    }
+
+    pub fn flash(&self, kind: &str, text: impl Into<String>) {
+        self.session.flash(kind, text);
+    }
+}
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("AppState is not registered")))
+}
+
+async fn load_ctx(req: HttpRequest) -> Result<Ctx, AppError> {
+    let state = state_of(&req)?;
+    let session = TypedSession::from_request(&req, &mut Payload::None)
+        .await
+        .map_err(|_| AppError::Forbidden("Your session could not be read.".into()))?;
+    let user = match session.user() {
+        None => None,
+        Some((id, epoch)) => {
+            let found = state.db.run(move |conn| accounts::session_user(conn, id, epoch)).await?;
+            if found.is_none() {
+                // Disabled, deleted, or logged out everywhere: this cookie is worth nothing now.
+                session.log_out();
+            }
+            found
+        }
+    };
+    Ok(Ctx { session, user, state })
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(load_ctx(req.clone()))
+    }
+}
+
+/// Where an anonymous user comes back to after logging in.
+fn next_for(req: &HttpRequest) -> String {
+    if req.method() == actix_web::http::Method::GET {
+        req.uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into())
+    } else {
+        "/".into()
+    }
+}
+
+async fn require(req: HttpRequest, role: Role) -> Result<(Ctx, AuthUser), AppError> {
+    let next = next_for(&req);
+    let ctx = load_ctx(req).await?;
+    match &ctx.user {
+        None => Err(AppError::LoginRequired { next }),
+        Some(u) if u.role == role => {
+            let user = u.clone();
+            Ok((ctx, user))
+        }
+        Some(_) => Err(AppError::Forbidden(match role {
+            Role::Customer => "This page is for customers. Log in with a customer account to shop.".into(),
+            Role::Staff => "This page is for counter staff.".into(),
+            Role::Admin => "This page is for administrators.".into(),
+        })),
+    }
+}
+
+macro_rules! role_guard {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        pub struct $name {
+            pub ctx: Ctx,
+            pub user: AuthUser,
+        }
+
+        impl FromRequest for $name {
+            type Error = AppError;
+            type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let req = req.clone();
+                Box::pin(async move {
+                    let (ctx, user) = require(req, $role).await?;
+                    Ok($name { ctx, user })
+                })
+            }
+        }
+    };
+}
+
+role_guard!(
+    /// A logged-in customer.
+    Customer,
+    Role::Customer
+);
+role_guard!(
+    /// A logged-in staff member (always of one store).
+    Staff,
+    Role::Staff
+);
+role_guard!(
+    /// A logged-in administrator.
+    Admin,
+    Role::Admin
+);
+
+impl Staff {
+    /// The staff member's store. Staff accounts always have one (a CHECK constraint says so).
+    pub fn store_id(&self) -> Result<i64, AppError> {
+        self.user
+            .store_id
+            .ok_or_else(|| AppError::Forbidden("This staff account is not assigned to a store.".into()))
+    }
+}

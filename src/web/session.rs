@@ -1,0 +1,90 @@
+//! TypedSession: the cookie session with named accessors instead of string keys in handlers.
+//!
+//! The session cookie is signed and encrypted (actix-session's cookie store); it holds the user id,
+//! the user's session epoch at login, the CSRF token and a one-shot flash message.
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use std::future::{ready, Ready};
+
+const USER_ID: &str = "uid";
+const EPOCH: &str = "epoch";
+const CSRF: &str = "csrf";
+const FLASH: &str = "flash";
+
+/// A message shown once on the next page (after a 303).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Flash {
+    /// `ok`, `info` or `error`: picks the colour.
+    pub kind: String,
+    pub text: String,
+}
+
+pub struct TypedSession(Session);
+
+impl TypedSession {
+    pub fn user(&self) -> Option<(i64, i32)> {
+        let id = self.0.get::<i64>(USER_ID).ok().flatten()?;
+        let epoch = self.0.get::<i32>(EPOCH).ok().flatten()?;
+        Some((id, epoch))
+    }
+
+    /// Logs a user in: a new session id (no fixation), a new CSRF token, the user and epoch.
+    pub fn log_in(&self, user_id: i64, epoch: i32) {
+        self.0.renew();
+        let _ = self.0.remove(CSRF);
+        let _ = self.0.insert(USER_ID, user_id);
+        let _ = self.0.insert(EPOCH, epoch);
+    }
+
+    pub fn log_out(&self) {
+        self.0.purge();
+    }
+
+    /// The session's CSRF token, created on first use.
+    pub fn csrf_token(&self) -> String {
+        if let Ok(Some(t)) = self.0.get::<String>(CSRF) {
+            return t;
+        }
+        let mut raw = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut raw);
+        let token = hex::encode(raw);
+        let _ = self.0.insert(CSRF, &token);
+        token
+    }
+
+    /// The token as stored, without creating one (a POST from a session without one is refused).
+    pub fn existing_csrf_token(&self) -> Option<String> {
+        self.0.get::<String>(CSRF).ok().flatten()
+    }
+
+    pub fn flash(&self, kind: &str, text: impl Into<String>) {
+        let _ = self.0.insert(
+            FLASH,
+            Flash {
+                kind: kind.to_string(),
+                text: text.into(),
+            },
+        );
+    }
+
+    pub fn take_flash(&self) -> Option<Flash> {
+        let f = self.0.get::<Flash>(FLASH).ok().flatten();
+        if f.is_some() {
+            self.0.remove(FLASH);
+        }
+        f
+    }
+}
+
+impl FromRequest for TypedSession {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(TypedSession(req.get_session())))
+    }
+}

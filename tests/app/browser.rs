@@ -1,0 +1,137 @@
+//! Real Chromium through chromedriver (fantoccini): a private chromedriver per test on a free port.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use super::helpers::spawn_app;
+
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+/// A throw-away Chromium profile directory.
+struct TempDir(std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium window of the given size.
+    pub async fn start(width: u32, height: u32) -> Browser {
+        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {driver_bin} ({e}); install chromium-driver or run scripts/test"));
+        let profile = std::env::temp_dir().join(format!("shopcounter-chrome-{port}"));
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chrome_bin,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let caps = match caps {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_err = None;
+        for _ in 0..50 {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => {
+                    return Browser {
+                        client,
+                        driver,
+                        _profile: TempDir(profile),
+                    }
+                }
+                Err(e) => {
+                    last_err = Some(e);
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+        panic!("chromedriver did not accept a session: {last_err:?}");
+    }
+
+    /// Saves a PNG screenshot under target/screenshots/ (to look at; not an assertion).
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+
+    /// Logs in through the real login form.
+    pub async fn log_in(&self, base: &str, username: &str, password: &str) {
+        let c = &self.client;
+        c.goto(&format!("{base}/login")).await.expect("open login");
+        c.find(Locator::Css("input[name=username]")).await.expect("username").send_keys(username).await.expect("type");
+        c.find(Locator::Css("input[name=password]")).await.expect("password").send_keys(password).await.expect("type");
+        c.find(Locator::Css("form[action='/login'] button[type=submit]")).await.expect("button").click().await.expect("click");
+        c.wait().for_element(Locator::Css("[data-user]")).await.expect("logged in");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn customer_logs_in_and_sees_the_catalog() {
+    let app = spawn_app().await;
+    app.product("MUG", "Tea Mug", 4500, 10);
+    app.product("POT", "Glass Teapot", 12900, 0);
+    app.account("alice", "alice-password", shopcounter::domain::Role::Customer, None);
+
+    let browser = Browser::start(1280, 800).await;
+    browser.log_in(&app.address, "alice", "alice-password").await;
+    let c = &browser.client;
+    c.goto(&format!("{}/", app.address)).await.expect("open catalog");
+    let names: Vec<String> = {
+        let mut v = Vec::new();
+        for e in c.find_all(Locator::Css(".product h2")).await.expect("products") {
+            v.push(e.text().await.expect("text"));
+        }
+        v
+    };
+    assert_eq!(names, vec!["Glass Teapot".to_string(), "Tea Mug".to_string()]);
+    let who = c.find(Locator::Css("[data-user]")).await.expect("who").text().await.expect("text");
+    assert!(who.contains("alice"), "the header names the user: {who}");
+    let sold_out = c.find(Locator::Css("[data-product-id] .badge-out")).await.expect("sold out badge");
+    assert_eq!(sold_out.text().await.expect("text"), "Sold out");
+    browser.screenshot("catalog-1280").await;
+    browser.close().await;
+}

@@ -1,0 +1,12 @@
+//! The integration tests: one binary, a fresh database and a real server per test.
+#![allow(dead_code)] // helpers serve tests in every area; not every test uses each one
+//! Run them with `scripts/test` (it starts a private MariaDB) or `cargo test` with DATABASE_URL
+//! pointing at a server where the user may create and drop `test_*` databases.
+
+mod helpers;
+mod invariants;
+mod browser;
+
+mod accounts;
+mod database;
+mod security;
