@@ -88,47 +88,102 @@ impl Settings {
             return Err(bad("DATABASE_URL", "must start with mysql://"));
         }
         let bind = var("BIND").unwrap_or_else(|| "127.0.0.1:8080".to_string());
-        let bind_addr: SocketAddr = bind
-            .parse()
-            .map_err(|_| bad("BIND", format!("expected host:port like 127.0.0.1:8080, got {bind:?}")))?;
+        let bind_addr: SocketAddr = bind.parse().map_err(|_| {
+            bad(
+                "BIND",
+                format!("expected host:port like 127.0.0.1:8080, got {bind:?}"),
+            )
+        })?;
         let session_key = match var("SESSION_KEY") {
             Some(k) if k.len() >= 32 => k.into_bytes(),
             Some(_) => return Err(bad("SESSION_KEY", "must be at least 32 characters")),
-            None => persistent_secret(var_dir, "session_key")
-                .map_err(|e| bad("SESSION_KEY", format!("not set and could not be generated into {}: {e}", var_dir.display())))?,
+            None => persistent_secret(var_dir, "session_key").map_err(|e| {
+                bad(
+                    "SESSION_KEY",
+                    format!(
+                        "not set and could not be generated into {}: {e}",
+                        var_dir.display()
+                    ),
+                )
+            })?,
         };
         let payment_webhook_secret = match var("PAYMENT_WEBHOOK_SECRET") {
             Some(s) if s.len() >= 16 => s,
-            Some(_) => return Err(bad("PAYMENT_WEBHOOK_SECRET", "must be at least 16 characters")),
+            Some(_) => {
+                return Err(bad(
+                    "PAYMENT_WEBHOOK_SECRET",
+                    "must be at least 16 characters",
+                ))
+            }
             None => persistent_secret(var_dir, "payment_webhook_secret")
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .map_err(|e| bad("PAYMENT_WEBHOOK_SECRET", format!("not set and could not be generated: {e}")))?,
+                .map_err(|e| {
+                    bad(
+                        "PAYMENT_WEBHOOK_SECRET",
+                        format!("not set and could not be generated: {e}"),
+                    )
+                })?,
         };
         let cookie_secure = match var("COOKIE_SECURE") {
             None => !bind_addr.ip().is_loopback(),
             Some(v) => match v.trim().to_ascii_lowercase().as_str() {
                 "1" | "true" | "on" | "yes" => true,
                 "0" | "false" | "off" | "no" => false,
-                _ => return Err(bad("COOKIE_SECURE", format!("expected true or false, got {v:?}"))),
+                _ => {
+                    return Err(bad(
+                        "COOKIE_SECURE",
+                        format!("expected true or false, got {v:?}"),
+                    ))
+                }
             },
         };
         let shop_utc_offset = match var("SHOP_UTC_OFFSET") {
             None => default_offset(),
-            Some(v) => parse_offset(&v).ok_or_else(|| bad("SHOP_UTC_OFFSET", format!("expected an offset like +08:00, got {v:?}")))?,
+            Some(v) => parse_offset(&v).ok_or_else(|| {
+                bad(
+                    "SHOP_UTC_OFFSET",
+                    format!("expected an offset like +08:00, got {v:?}"),
+                )
+            })?,
         };
         Ok(Settings {
             database_url,
             bind,
             session_key,
             payment_webhook_secret,
-            pickup_code_digits: parse_var("PICKUP_CODE_DIGITS", 6, |d| (3..=10).contains(d), "a number from 3 to 10")?,
-            payment_window_seconds: parse_var("PAYMENT_WINDOW_SECONDS", 900, |s| (30..=86_400).contains(s), "seconds from 30 to 86400")?,
-            pickup_window_hours: parse_var("PICKUP_WINDOW_HOURS", 48, |h| (1..=24 * 60).contains(h), "hours from 1 to 1440")?,
-            sweep_interval_seconds: parse_var("SWEEP_INTERVAL_SECONDS", 30, |s| (1..=3600).contains(s), "seconds from 1 to 3600")?,
+            pickup_code_digits: parse_var(
+                "PICKUP_CODE_DIGITS",
+                6,
+                |d| (3..=10).contains(d),
+                "a number from 3 to 10",
+            )?,
+            payment_window_seconds: parse_var(
+                "PAYMENT_WINDOW_SECONDS",
+                900,
+                |s| (30..=86_400).contains(s),
+                "seconds from 30 to 86400",
+            )?,
+            pickup_window_hours: parse_var(
+                "PICKUP_WINDOW_HOURS",
+                48,
+                |h| (1..=24 * 60).contains(h),
+                "hours from 1 to 1440",
+            )?,
+            sweep_interval_seconds: parse_var(
+                "SWEEP_INTERVAL_SECONDS",
+                30,
+                |s| (1..=3600).contains(s),
+                "seconds from 1 to 3600",
+            )?,
             cookie_secure,
             shop_utc_offset,
             currency_symbol: var("CURRENCY_SYMBOL").unwrap_or_else(|| "¥".to_string()),
-            db_pool_size: parse_var("DB_POOL_SIZE", 32, |n| (2..=500).contains(n), "a pool size from 2 to 500")?,
+            db_pool_size: parse_var(
+                "DB_POOL_SIZE",
+                32,
+                |n| (2..=500).contains(n),
+                "a pool size from 2 to 500",
+            )?,
             submit_token_ttl_seconds: 2 * 3600,
         })
     }
@@ -138,7 +193,8 @@ impl Settings {
         Settings {
             database_url: database_url.to_string(),
             bind: "127.0.0.1:0".to_string(),
-            session_key: b"test-session-key-test-session-key-test-session-key-test-session-key".to_vec(),
+            session_key: b"test-session-key-test-session-key-test-session-key-test-session-key"
+                .to_vec(),
             payment_webhook_secret: "test-webhook-secret".to_string(),
             pickup_code_digits: 6,
             payment_window_seconds: 900,
@@ -232,8 +288,14 @@ mod tests {
 
     #[test]
     fn offsets_parse() {
-        assert_eq!(parse_offset("+08:00").map(|o| o.local_minus_utc()), Some(8 * 3600));
-        assert_eq!(parse_offset("-05:30").map(|o| o.local_minus_utc()), Some(-(5 * 3600 + 1800)));
+        assert_eq!(
+            parse_offset("+08:00").map(|o| o.local_minus_utc()),
+            Some(8 * 3600)
+        );
+        assert_eq!(
+            parse_offset("-05:30").map(|o| o.local_minus_utc()),
+            Some(-(5 * 3600 + 1800))
+        );
         assert_eq!(parse_offset("UTC").map(|o| o.local_minus_utc()), Some(0));
         assert!(parse_offset("8").is_none());
         assert!(parse_offset("+25:00").is_none());

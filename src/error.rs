@@ -83,7 +83,10 @@ impl From<actix_web::error::BlockingError> for AppError {
 /// The server went away or the connection broke: the database is (for now) unavailable.
 pub fn is_connection_error(e: &DieselError) -> bool {
     match e {
-        DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _) => true,
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
         DieselError::DatabaseError(_, info) => {
             let m = info.message();
             m.contains("server has gone away")
@@ -99,7 +102,10 @@ pub fn is_connection_error(e: &DieselError) -> bool {
 /// Deadlock (1213) or lock-wait timeout (1205): the whole transaction may simply run again.
 pub fn is_retryable(e: &AppError) -> bool {
     match e {
-        AppError::Database(DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _)) => true,
+        AppError::Database(DieselError::DatabaseError(
+            DatabaseErrorKind::SerializationFailure,
+            _,
+        )) => true,
         AppError::Database(DieselError::DatabaseError(_, info)) => {
             let m = info.message();
             m.contains("Deadlock found") || m.contains("Lock wait timeout")
@@ -110,7 +116,10 @@ pub fn is_retryable(e: &AppError) -> bool {
 
 /// A duplicate key (1062).
 pub fn is_unique_violation(e: &DieselError) -> bool {
-    matches!(e, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+    matches!(
+        e,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
 }
 
 /// The UNIQUE index a duplicate key hit, when MySQL names it (e.g. `uq_orders_order_no`).
@@ -191,12 +200,18 @@ impl ResponseError for AppError {
             title,
             message: &message,
         };
-        let body = page
-            .render()
-            .unwrap_or_else(|_| format!("<!doctype html><title>{0}</title><h1>{0}</h1>", status.as_u16()));
+        let body = page.render().unwrap_or_else(|_| {
+            format!(
+                "<!doctype html><title>{0}</title><h1>{0}</h1>",
+                status.as_u16()
+            )
+        });
         let mut res = HttpResponse::build(status);
         res.content_type("text/html; charset=utf-8");
-        if matches!(self, AppError::Unavailable(_) | AppError::Busy | AppError::TooManyRequests(_)) {
+        if matches!(
+            self,
+            AppError::Unavailable(_) | AppError::Busy | AppError::TooManyRequests(_)
+        ) {
             res.insert_header((header::RETRY_AFTER, "5"));
         }
         res.body(body)

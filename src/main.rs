@@ -16,10 +16,19 @@ use shopcounter::shop::{seed, stores, sweeper};
 use shopcounter::startup::{AppState, Application};
 
 #[derive(Parser)]
-#[command(name = "shopcounter", version, about = "Click & collect for small shops")]
+#[command(
+    name = "shopcounter",
+    version,
+    about = "Click & collect for small shops"
+)]
 struct Cli {
     /// Where generated secrets are kept (SESSION_KEY, PAYMENT_WEBHOOK_SECRET when not set).
-    #[arg(long, env = "SHOPCOUNTER_VAR_DIR", default_value = "var", global = true)]
+    #[arg(
+        long,
+        env = "SHOPCOUNTER_VAR_DIR",
+        default_value = "var",
+        global = true
+    )]
     var_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -116,7 +125,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(settings),
         command => {
             let db = Db::new(&settings.database_url, 2);
-            let mut conn = db.conn().map_err(|e| anyhow::anyhow!("cannot reach the database: {e:?}"))?;
+            let mut conn = db
+                .conn()
+                .map_err(|e| anyhow::anyhow!("cannot reach the database: {e:?}"))?;
             match command {
                 Command::Serve => Ok(()),
                 Command::Migrate => {
@@ -125,7 +136,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     Ok(())
                 }
                 Command::Sweep => {
-                    let report = sweeper::sweep_once(&mut conn, &settings).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                    let report = sweeper::sweep_once(&mut conn, &settings)
+                        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
                     println!("{report:?}");
                     Ok(())
                 }
@@ -147,12 +159,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn store_command(conn: &mut diesel::MysqlConnection, command: StoreCommand) -> anyhow::Result<()> {
-    let StoreCommand::Add { code, name, address } = command;
+    let StoreCommand::Add {
+        code,
+        name,
+        address,
+    } = command;
     stores::validate_code(&code).map_err(|m| anyhow::anyhow!("--code: {m}"))?;
     if name.trim().is_empty() {
         anyhow::bail!("--name: must not be empty");
     }
-    match stores::create_store(conn, &code, name.trim(), address.trim()).map_err(|e| anyhow::anyhow!("{e:?}"))? {
+    match stores::create_store(conn, &code, name.trim(), address.trim())
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+    {
         stores::CreateStore::Created(id) => {
             println!("store {code} created (id {id})");
             Ok(())
@@ -169,7 +187,8 @@ fn user_command(conn: &mut diesel::MysqlConnection, command: UserCommand) -> any
         store,
         display_name,
     } = command;
-    let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("--role: must be customer, staff or admin"))?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| anyhow::anyhow!("--role: must be customer, staff or admin"))?;
     accounts::validate_username(&username).map_err(|m| anyhow::anyhow!("--username: {m}"))?;
     accounts::validate_password(&password).map_err(|m| anyhow::anyhow!("--password: {m}"))?;
     let store_id = match (role, store) {
@@ -179,7 +198,9 @@ fn user_command(conn: &mut diesel::MysqlConnection, command: UserCommand) -> any
                 .ok_or_else(|| anyhow::anyhow!("--store: no store with code {code}"))?
                 .id,
         ),
-        (Role::Staff, None) => anyhow::bail!("--store: staff accounts belong to a store; give its code"),
+        (Role::Staff, None) => {
+            anyhow::bail!("--store: staff accounts belong to a store; give its code")
+        }
         (_, Some(_)) => anyhow::bail!("--store: only staff accounts belong to a store"),
         (_, None) => None,
     };
@@ -203,7 +224,10 @@ fn user_command(conn: &mut diesel::MysqlConnection, command: UserCommand) -> any
     }
 }
 
-fn product_command(conn: &mut diesel::MysqlConnection, command: ProductCommand) -> anyhow::Result<()> {
+fn product_command(
+    conn: &mut diesel::MysqlConnection,
+    command: ProductCommand,
+) -> anyhow::Result<()> {
     let ProductCommand::Add {
         sku,
         name,
@@ -252,7 +276,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = state.db.clone();
     let settings = Arc::clone(&state.settings);
     {
-        let mut conn = db.conn().map_err(|e| anyhow::anyhow!("cannot reach the database: {e:?}"))?;
+        let mut conn = db
+            .conn()
+            .map_err(|e| anyhow::anyhow!("cannot reach the database: {e:?}"))?;
         let applied = db::migrate(&mut conn)?;
         tracing::info!(applied = applied.len(), "migrations up to date");
     }
@@ -265,7 +291,8 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 
 /// The background sweeper. Safe on every instance at once: every change it makes is conditional.
 async fn sweep_forever(db: Db, settings: Arc<Settings>) {
-    let mut every = actix_web::rt::time::interval(Duration::from_secs(settings.sweep_interval_seconds));
+    let mut every =
+        actix_web::rt::time::interval(Duration::from_secs(settings.sweep_interval_seconds));
     loop {
         every.tick().await;
         let s = Arc::clone(&settings);

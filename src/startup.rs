@@ -57,7 +57,8 @@ pub struct Application {
 impl Application {
     /// Binds the listener (port 0 picks a free one) and builds the server; `run` serves it.
     pub fn build(state: AppState, workers: Option<usize>) -> anyhow::Result<Application> {
-        let listener = TcpListener::bind(&state.settings.bind).with_context(|| format!("binding {}", state.settings.bind))?;
+        let listener = TcpListener::bind(&state.settings.bind)
+            .with_context(|| format!("binding {}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
         let key = Key::derive_from(&state.settings.derived_key("session-cookie"));
         let cookie_secure = state.settings.cookie_secure;
@@ -69,28 +70,43 @@ impl Application {
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)
                 .cookie_content_security(CookieContentSecurity::Private)
-                .session_lifecycle(PersistentSession::default().session_ttl(actix_web::cookie::time::Duration::days(14)))
+                .session_lifecycle(
+                    PersistentSession::default()
+                        .session_ttl(actix_web::cookie::time::Duration::days(14)),
+                )
                 .build();
             App::new()
                 .app_data(state.clone())
                 .app_data(web::PayloadConfig::new(crate::web::csrf::BODY_LIMIT))
-                .app_data(web::FormConfig::default().limit(crate::web::csrf::BODY_LIMIT).error_handler(|e, _| {
-                    if matches!(e, actix_web::error::UrlencodedError::Overflow { .. }) {
-                        AppError::PayloadTooLarge.into()
-                    } else {
-                        AppError::Invalid("The form was incomplete or malformed.".into()).into()
-                    }
-                }))
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(crate::web::csrf::BODY_LIMIT)
+                        .error_handler(|e, _| {
+                            if matches!(e, actix_web::error::UrlencodedError::Overflow { .. }) {
+                                AppError::PayloadTooLarge.into()
+                            } else {
+                                AppError::Invalid("The form was incomplete or malformed.".into())
+                                    .into()
+                            }
+                        }),
+                )
                 .app_data(web::QueryConfig::default().error_handler(|_, _| {
-                    AppError::Invalid("The address has a parameter the shop does not understand.".into()).into()
+                    AppError::Invalid(
+                        "The address has a parameter the shop does not understand.".into(),
+                    )
+                    .into()
                 }))
-                .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+                .app_data(
+                    web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
+                )
                 .wrap(from_fn(same_origin_only))
                 .wrap(sessions)
-                .wrap(actix_web::middleware::DefaultHeaders::new()
-                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    .add((header::X_FRAME_OPTIONS, "DENY"))
-                    .add((header::REFERRER_POLICY, "same-origin")))
+                .wrap(
+                    actix_web::middleware::DefaultHeaders::new()
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::X_FRAME_OPTIONS, "DENY"))
+                        .add((header::REFERRER_POLICY, "same-origin")),
+                )
                 .wrap(TracingLogger::default())
                 .configure(crate::web::routes)
                 .default_service(web::to(crate::web::not_found))
@@ -130,13 +146,20 @@ async fn same_origin_only(
         let headers = req.headers();
         let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
         if fetch_site == Some("cross-site") {
-            return Err(AppError::Forbidden("Requests from other sites are refused.".into()).into());
+            return Err(
+                AppError::Forbidden("Requests from other sites are refused.".into()).into(),
+            );
         }
         if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
             if origin == "null" || origin_host != host {
-                return Err(AppError::Forbidden("Requests from other sites are refused.".into()).into());
+                return Err(
+                    AppError::Forbidden("Requests from other sites are refused.".into()).into(),
+                );
             }
         }
     }

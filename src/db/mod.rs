@@ -83,7 +83,11 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
     {
-        let _permit = self.gate.acquire().await.map_err(|e| AppError::Unexpected(e.into()))?;
+        let _permit = self
+            .gate
+            .acquire()
+            .await
+            .map_err(|e| AppError::Unexpected(e.into()))?;
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
@@ -93,33 +97,64 @@ impl Db {
     }
 
     /// Runs `f` in one transaction on the blocking pool, rerunning it on deadlock or lock-wait timeout.
-    pub async fn transaction<T, F>(&self, f: F) -> Result<T, AppError>
+    pub async fn transaction<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnMut(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
+        E: TxError,
+        F: FnMut(&mut MysqlConnection) -> Result<T, E> + Send + 'static,
     {
-        self.run(move |conn| in_transaction(conn, f)).await
+        let _permit = self
+            .gate
+            .acquire()
+            .await
+            .map_err(|e| E::from(AppError::Unexpected(e.into())))?;
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(|e| E::from(AppError::from(e)))?;
+            in_transaction(&mut conn, f)
+        })
+        .await
+        .map_err(|e| E::from(AppError::from(e)))?
+    }
+}
+
+/// What a transaction body may fail with: any error that can say whether it is a lock conflict
+/// worth a rerun, and that can carry an `AppError`. Outcome-carrying errors (e.g. "sold out",
+/// which must roll the transaction back) implement it by delegating to their `AppError` case.
+pub trait TxError: From<diesel::result::Error> + From<AppError> + Send + 'static {
+    fn is_retryable(&self) -> bool;
+}
+
+impl TxError for AppError {
+    fn is_retryable(&self) -> bool {
+        is_retryable(self)
     }
 }
 
 /// Runs `f` in a transaction; on deadlock (1213) or lock-wait timeout (1205) the whole transaction
 /// is rolled back and run again, a bounded number of times with a jittered pause. When the attempts
 /// run out the caller gets `AppError::Busy`.
-pub fn in_transaction<T, F>(conn: &mut MysqlConnection, mut f: F) -> Result<T, AppError>
+pub fn in_transaction<T, E, F>(conn: &mut MysqlConnection, mut f: F) -> Result<T, E>
 where
-    F: FnMut(&mut MysqlConnection) -> Result<T, AppError>,
+    E: TxError,
+    F: FnMut(&mut MysqlConnection) -> Result<T, E>,
 {
     let mut attempt = 1;
     loop {
-        match conn.transaction::<T, AppError, _>(|c| f(c)) {
-            Err(e) if is_retryable(&e) => {
+        match conn.transaction::<T, E, _>(|c| f(c)) {
+            Err(e) if e.is_retryable() => {
                 if attempt >= TRANSACTION_ATTEMPTS {
-                    tracing::warn!(attempts = attempt, error = %e, "transaction kept hitting lock conflicts");
-                    return Err(AppError::Busy);
+                    tracing::warn!(
+                        attempts = attempt,
+                        "transaction kept hitting lock conflicts"
+                    );
+                    return Err(E::from(AppError::Busy));
                 }
-                tracing::debug!(attempt, error = %e, "retrying transaction after lock conflict");
+                tracing::debug!(attempt, "retrying transaction after lock conflict");
                 let base = 5u64 << attempt;
-                std::thread::sleep(Duration::from_millis(rand::thread_rng().gen_range(base / 2..=base)));
+                std::thread::sleep(Duration::from_millis(
+                    rand::thread_rng().gen_range(base / 2..=base),
+                ));
                 attempt += 1;
             }
             other => return other,
@@ -139,7 +174,9 @@ pub fn migrate(conn: &mut MysqlConnection) -> anyhow::Result<Vec<String>> {
         .get_result(conn)
         .context("taking the migration lock")?;
     if got.locked != Some(1) {
-        anyhow::bail!("another instance is migrating; could not get the migration lock within 60 s");
+        anyhow::bail!(
+            "another instance is migrating; could not get the migration lock within 60 s"
+        );
     }
     let result = conn
         .run_pending_migrations(MIGRATIONS)
@@ -152,4 +189,10 @@ pub fn migrate(conn: &mut MysqlConnection) -> anyhow::Result<Vec<String>> {
 /// True when the database answers a trivial query.
 pub fn ping(conn: &mut MysqlConnection) -> bool {
     conn.batch_execute("SELECT 1").is_ok()
+}
+
+/// The database clock (UTC on our connections) as a nullable DATETIME, for `SET paid_at = NOW()`.
+pub fn now_nullable(
+) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Datetime>> {
+    diesel::dsl::sql("NOW()")
 }

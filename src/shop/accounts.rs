@@ -51,7 +51,9 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -92,7 +94,10 @@ pub enum CreateAccount {
 }
 
 /// Creates an account; a taken username is an outcome, found by the UNIQUE index (1062).
-pub fn create_account(conn: &mut MysqlConnection, new: &NewAccount<'_>) -> Result<CreateAccount, AppError> {
+pub fn create_account(
+    conn: &mut MysqlConnection,
+    new: &NewAccount<'_>,
+) -> Result<CreateAccount, AppError> {
     let hash = hash_password(new.password)?;
     let display = if new.display_name.trim().is_empty() {
         new.username
@@ -123,7 +128,11 @@ pub fn create_account(conn: &mut MysqlConnection, new: &NewAccount<'_>) -> Resul
 
 #[derive(Debug)]
 pub enum LoginOutcome {
-    LoggedIn { user_id: i64, epoch: i32, role: Role },
+    LoggedIn {
+        user_id: i64,
+        epoch: i32,
+        role: Role,
+    },
     /// Unknown user, wrong password and disabled account all look the same from outside.
     WrongCredentials,
     Locked,
@@ -133,7 +142,11 @@ pub enum LoginOutcome {
 /// check, so an unknown username takes as long as a wrong password.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2hvcGNvdW50ZXJkdW1teQ$QPVBYrnIK3L6sJa3Qbti3fPjUW6cGmwvvwCTGuR0PU0";
 
-pub fn log_in(conn: &mut MysqlConnection, username: &str, password: &str) -> Result<LoginOutcome, AppError> {
+pub fn log_in(
+    conn: &mut MysqlConnection,
+    username: &str,
+    password: &str,
+) -> Result<LoginOutcome, AppError> {
     let user: Option<User> = users::table
         .filter(users::username.eq(username))
         .select(User::as_select())
@@ -149,7 +162,10 @@ pub fn log_in(conn: &mut MysqlConnection, username: &str, password: &str) -> Res
     }
     if !verify_password(password, &user.password_hash) {
         record_failed_login(conn, user.id)?;
-        let locked: Option<NaiveDateTime> = users::table.find(user.id).select(users::locked_until).first(conn)?;
+        let locked: Option<NaiveDateTime> = users::table
+            .find(user.id)
+            .select(users::locked_until)
+            .first(conn)?;
         return Ok(if locked.is_some_and(|t| t > now) {
             LoginOutcome::Locked
         } else {
@@ -159,7 +175,9 @@ pub fn log_in(conn: &mut MysqlConnection, username: &str, password: &str) -> Res
     if user.disabled {
         return Ok(LoginOutcome::WrongCredentials);
     }
-    let role = Role::parse(&user.role).ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("user {} has an unknown role", user.id)))?;
+    let role = Role::parse(&user.role).ok_or_else(|| {
+        AppError::Unexpected(anyhow::anyhow!("user {} has an unknown role", user.id))
+    })?;
     diesel::update(users::table.find(user.id))
         .set((
             users::failed_logins.eq(0),
@@ -200,8 +218,21 @@ fn record_failed_login(conn: &mut MysqlConnection, user_id: i64) -> Result<(), A
 
 /// Loads the user behind a session, or None when the account is gone, disabled, or the
 /// session's epoch is older than the account's (logged out everywhere, password changed).
-pub fn session_user(conn: &mut MysqlConnection, user_id: i64, epoch: i32) -> Result<Option<AuthUser>, AppError> {
-    let row: Option<(i64, String, String, String, Option<i64>, bool, i32, Option<String>)> = users::table
+pub fn session_user(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    epoch: i32,
+) -> Result<Option<AuthUser>, AppError> {
+    let row: Option<(
+        i64,
+        String,
+        String,
+        String,
+        Option<i64>,
+        bool,
+        i32,
+        Option<String>,
+    )> = users::table
         .left_join(stores::table)
         .filter(users::id.eq(user_id))
         .select((
@@ -216,19 +247,21 @@ pub fn session_user(conn: &mut MysqlConnection, user_id: i64, epoch: i32) -> Res
         ))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(|(id, username, display_name, role, store_id, disabled, session_epoch, store_name)| {
-        if disabled || session_epoch != epoch {
-            return None;
-        }
-        Some(AuthUser {
-            id,
-            username,
-            display_name,
-            role: Role::parse(&role)?,
-            store_id,
-            store_name,
-        })
-    }))
+    Ok(row.and_then(
+        |(id, username, display_name, role, store_id, disabled, session_epoch, store_name)| {
+            if disabled || session_epoch != epoch {
+                return None;
+            }
+            Some(AuthUser {
+                id,
+                username,
+                display_name,
+                role: Role::parse(&role)?,
+                store_id,
+                store_name,
+            })
+        },
+    ))
 }
 
 /// Ends every open session of a user (logout everywhere, password change, disabling).
@@ -240,7 +273,11 @@ pub fn bump_session_epoch(conn: &mut MysqlConnection, user_id: i64) -> Result<()
 }
 
 /// Changes a password and ends the user's other sessions.
-pub fn set_password(conn: &mut MysqlConnection, user_id: i64, password: &str) -> Result<(), AppError> {
+pub fn set_password(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    password: &str,
+) -> Result<(), AppError> {
     let hash = hash_password(password)?;
     diesel::update(users::table.find(user_id))
         .set((
@@ -254,7 +291,11 @@ pub fn set_password(conn: &mut MysqlConnection, user_id: i64, password: &str) ->
 }
 
 /// Disables or re-enables an account; disabling ends its sessions at once.
-pub fn set_disabled(conn: &mut MysqlConnection, user_id: i64, disabled: bool) -> Result<bool, AppError> {
+pub fn set_disabled(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    disabled: bool,
+) -> Result<bool, AppError> {
     let n = diesel::update(users::table.find(user_id))
         .set((
             users::disabled.eq(disabled),

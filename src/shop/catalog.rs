@@ -54,7 +54,11 @@ pub enum CreateProduct {
 
 /// Creates a product; its initial stock arrives as a `restock` movement in the same transaction.
 /// Call inside a transaction.
-pub fn create_product(conn: &mut MysqlConnection, new: &NewProduct<'_>, actor: Option<i64>) -> Result<CreateProduct, AppError> {
+pub fn create_product(
+    conn: &mut MysqlConnection,
+    new: &NewProduct<'_>,
+    actor: Option<i64>,
+) -> Result<CreateProduct, AppError> {
     let inserted = diesel::insert_into(products::table)
         .values((
             products::sku.eq(new.sku),

@@ -3,6 +3,10 @@
 pub mod accounts;
 pub mod admission;
 pub mod catalog;
+pub mod orders;
+pub mod pickup;
 pub mod seed;
+pub mod stock;
 pub mod stores;
+pub mod submit_once;
 pub mod sweeper;

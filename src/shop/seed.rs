@@ -12,9 +12,21 @@ use crate::shop::stores::{by_code, create_store};
 
 /// The demo logins, printed by `seed-demo` and scripts/run.
 pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
-    ("admin", "admin-demo-pass", "admin — stock, products, orders, stores, staff"),
-    ("north", "north-demo-pass", "staff at North Store (SH01) — the counter"),
-    ("harbour", "harbour-demo-pass", "staff at Harbour Store (SH02) — the counter"),
+    (
+        "admin",
+        "admin-demo-pass",
+        "admin — stock, products, orders, stores, staff",
+    ),
+    (
+        "north",
+        "north-demo-pass",
+        "staff at North Store (SH01) — the counter",
+    ),
+    (
+        "harbour",
+        "harbour-demo-pass",
+        "staff at Harbour Store (SH02) — the counter",
+    ),
     ("alice", "alice-demo-pass", "customer"),
     ("bob", "bob-demo-pass", "customer"),
 ];
@@ -25,18 +37,90 @@ const STORES: &[(&str, &str, &str)] = &[
 ];
 
 const PRODUCTS: &[(&str, &str, &str, i64, i32)] = &[
-    ("TEA-MUG", "Tea Mug", "Stoneware mug, 350 ml, dishwasher safe.", 4_500, 40),
-    ("GREEN-TEA", "Green Tea 100 g", "Loose-leaf Longjing green tea.", 6_800, 25),
-    ("OOLONG", "Oolong Tea 100 g", "Tieguanyin oolong, lightly roasted.", 7_200, 20),
-    ("TEAPOT", "Glass Teapot", "600 ml heat-resistant glass teapot with infuser.", 12_900, 8),
-    ("CUPS-4", "Tasting Cups (4)", "Four small porcelain tasting cups.", 5_600, 15),
-    ("KETTLE", "Gooseneck Kettle", "1 l stainless kettle with thermometer.", 25_900, 5),
-    ("HONEY", "Wildflower Honey", "500 g jar from local beekeepers.", 5_900, 30),
-    ("BISCUITS", "Almond Biscuits", "Box of 12, baked this week.", 2_800, 50),
-    ("TOTE", "Canvas Tote Bag", "Sturdy cotton tote with the shop's logo.", 3_500, 60),
-    ("COASTERS", "Cork Coasters (6)", "Set of six cork coasters.", 1_900, 45),
-    ("MATCHA", "Matcha 30 g", "Ceremonial-grade matcha powder.", 9_800, 3),
-    ("GIFT-BOX", "Gift Box", "Two teas, a mug and biscuits, gift wrapped.", 18_800, 10),
+    (
+        "TEA-MUG",
+        "Tea Mug",
+        "Stoneware mug, 350 ml, dishwasher safe.",
+        4_500,
+        40,
+    ),
+    (
+        "GREEN-TEA",
+        "Green Tea 100 g",
+        "Loose-leaf Longjing green tea.",
+        6_800,
+        25,
+    ),
+    (
+        "OOLONG",
+        "Oolong Tea 100 g",
+        "Tieguanyin oolong, lightly roasted.",
+        7_200,
+        20,
+    ),
+    (
+        "TEAPOT",
+        "Glass Teapot",
+        "600 ml heat-resistant glass teapot with infuser.",
+        12_900,
+        8,
+    ),
+    (
+        "CUPS-4",
+        "Tasting Cups (4)",
+        "Four small porcelain tasting cups.",
+        5_600,
+        15,
+    ),
+    (
+        "KETTLE",
+        "Gooseneck Kettle",
+        "1 l stainless kettle with thermometer.",
+        25_900,
+        5,
+    ),
+    (
+        "HONEY",
+        "Wildflower Honey",
+        "500 g jar from local beekeepers.",
+        5_900,
+        30,
+    ),
+    (
+        "BISCUITS",
+        "Almond Biscuits",
+        "Box of 12, baked this week.",
+        2_800,
+        50,
+    ),
+    (
+        "TOTE",
+        "Canvas Tote Bag",
+        "Sturdy cotton tote with the shop's logo.",
+        3_500,
+        60,
+    ),
+    (
+        "COASTERS",
+        "Cork Coasters (6)",
+        "Set of six cork coasters.",
+        1_900,
+        45,
+    ),
+    (
+        "MATCHA",
+        "Matcha 30 g",
+        "Ceremonial-grade matcha powder.",
+        9_800,
+        3,
+    ),
+    (
+        "GIFT-BOX",
+        "Gift Box",
+        "Two teas, a mug and biscuits, gift wrapped.",
+        18_800,
+        10,
+    ),
 ];
 
 /// Seeds what is missing and leaves what exists alone.
@@ -48,7 +132,10 @@ pub fn seed_demo(conn: &mut MysqlConnection) -> Result<(), AppError> {
             }
         }
         for (sku, name, description, price_cents, stock) in PRODUCTS {
-            let exists: i64 = products::table.filter(products::sku.eq(sku)).count().get_result(conn)?;
+            let exists: i64 = products::table
+                .filter(products::sku.eq(sku))
+                .count()
+                .get_result(conn)?;
             if exists == 0 {
                 create_product(
                     conn,
@@ -63,19 +150,34 @@ pub fn seed_demo(conn: &mut MysqlConnection) -> Result<(), AppError> {
                 )?;
             }
         }
-        Ok(())
+        Ok::<(), AppError>(())
     })?;
     let north = by_code(conn, "SH01")?.map(|s| s.id);
     let harbour = by_code(conn, "SH02")?.map(|s| s.id);
     let accounts: [(&str, &str, &str, Role, Option<i64>); 5] = [
         ("admin", "admin-demo-pass", "Shop Admin", Role::Admin, None),
-        ("north", "north-demo-pass", "Nina (North counter)", Role::Staff, north),
-        ("harbour", "harbour-demo-pass", "Hugo (Harbour counter)", Role::Staff, harbour),
+        (
+            "north",
+            "north-demo-pass",
+            "Nina (North counter)",
+            Role::Staff,
+            north,
+        ),
+        (
+            "harbour",
+            "harbour-demo-pass",
+            "Hugo (Harbour counter)",
+            Role::Staff,
+            harbour,
+        ),
         ("alice", "alice-demo-pass", "Alice", Role::Customer, None),
         ("bob", "bob-demo-pass", "Bob", Role::Customer, None),
     ];
     for (username, password, display_name, role, store_id) in accounts {
-        let exists: i64 = users::table.filter(users::username.eq(username)).count().get_result(conn)?;
+        let exists: i64 = users::table
+            .filter(users::username.eq(username))
+            .count()
+            .get_result(conn)?;
         if exists == 0 {
             create_account(
                 conn,

@@ -24,20 +24,36 @@ pub enum CreateStore {
 
 /// Store codes are short upper-case letters and digits, e.g. `SH01`.
 pub fn validate_code(code: &str) -> Result<(), String> {
-    if (2..=16).contains(&code.len()) && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-') {
+    if (2..=16).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+    {
         Ok(())
     } else {
         Err("Use 2 to 16 upper-case letters, digits or dashes, e.g. SH01.".into())
     }
 }
 
-pub fn create_store(conn: &mut MysqlConnection, code: &str, name: &str, address: &str) -> Result<CreateStore, AppError> {
+pub fn create_store(
+    conn: &mut MysqlConnection,
+    code: &str,
+    name: &str,
+    address: &str,
+) -> Result<CreateStore, AppError> {
     let inserted = diesel::insert_into(stores::table)
-        .values((stores::code.eq(code), stores::name.eq(name), stores::address.eq(address)))
+        .values((
+            stores::code.eq(code),
+            stores::name.eq(name),
+            stores::address.eq(address),
+        ))
         .execute(conn);
     match inserted {
         Ok(_) => Ok(CreateStore::Created(
-            stores::table.filter(stores::code.eq(code)).select(stores::id).first(conn)?,
+            stores::table
+                .filter(stores::code.eq(code))
+                .select(stores::id)
+                .first(conn)?,
         )),
         Err(e) if is_unique_violation(&e) => Ok(CreateStore::CodeTaken),
         Err(e) => Err(e.into()),

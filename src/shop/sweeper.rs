@@ -12,8 +12,13 @@ pub struct SweepReport {
 }
 
 /// One pass: deletes used submit tokens older than 24 h.
-pub fn sweep_once(conn: &mut MysqlConnection, _settings: &Settings) -> Result<SweepReport, AppError> {
+pub fn sweep_once(
+    conn: &mut MysqlConnection,
+    _settings: &Settings,
+) -> Result<SweepReport, AppError> {
     let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(24);
-    let tokens_deleted = diesel::delete(submit_tokens::table.filter(submit_tokens::used_at.lt(cutoff))).execute(conn)?;
+    let tokens_deleted =
+        diesel::delete(submit_tokens::table.filter(submit_tokens::used_at.lt(cutoff)))
+            .execute(conn)?;
     Ok(SweepReport { tokens_deleted })
 }

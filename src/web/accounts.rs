@@ -74,18 +74,32 @@ struct LoginForm {
 
 #[post("/login")]
 async fn login(ctx: Ctx, form: Form<LoginForm>) -> Result<HttpResponse, AppError> {
-    let LoginForm { username, password, next } = form.0;
+    let LoginForm {
+        username,
+        password,
+        next,
+    } = form.0;
     let username = username.trim().to_string();
     let name = username.clone();
-    let outcome = ctx.state.db.run(move |conn| accounts::log_in(conn, &name, &password)).await?;
+    let outcome = ctx
+        .state
+        .db
+        .run(move |conn| accounts::log_in(conn, &name, &password))
+        .await?;
     let error = match outcome {
-        LoginOutcome::LoggedIn { user_id, epoch, role } => {
+        LoginOutcome::LoggedIn {
+            user_id,
+            epoch,
+            role,
+        } => {
             ctx.session.log_in(user_id, epoch);
             let to = safe_next(next.as_deref()).unwrap_or_else(|| landing(role).to_string());
             return Ok(see_other(&to));
         }
         LoginOutcome::WrongCredentials => "Wrong username or password.",
-        LoginOutcome::Locked => "Too many failed attempts for this account. Please wait 15 minutes and try again.",
+        LoginOutcome::Locked => {
+            "Too many failed attempts for this account. Please wait 15 minutes and try again."
+        }
     };
     let status = match outcome {
         LoginOutcome::Locked => actix_web::http::StatusCode::TOO_MANY_REQUESTS,
@@ -153,10 +167,22 @@ async fn register(ctx: Ctx, form: Form<RegisterForm>) -> Result<HttpResponse, Ap
         match created {
             CreateAccount::Created(id) => {
                 ctx.session.log_in(id, 0);
-                ctx.flash("ok", format!("Welcome, {}! Your account is ready.", if display_name.is_empty() { &username } else { &display_name }));
+                ctx.flash(
+                    "ok",
+                    format!(
+                        "Welcome, {}! Your account is ready.",
+                        if display_name.is_empty() {
+                            &username
+                        } else {
+                            &display_name
+                        }
+                    ),
+                );
                 return Ok(see_other("/"));
             }
-            CreateAccount::UsernameTaken => username_error = Some("That username is taken. Please choose another.".into()),
+            CreateAccount::UsernameTaken => {
+                username_error = Some("That username is taken. Please choose another.".into())
+            }
         }
     }
     render_status(
@@ -180,7 +206,10 @@ struct LogoutForm {
 async fn logout(ctx: Ctx, form: Form<LogoutForm>) -> Result<HttpResponse, AppError> {
     if let (Some(user), Some(_)) = (&ctx.user, &form.0.everywhere) {
         let id = user.id;
-        ctx.state.db.run(move |conn| accounts::bump_session_epoch(conn, id)).await?;
+        ctx.state
+            .db
+            .run(move |conn| accounts::bump_session_epoch(conn, id))
+            .await?;
     }
     ctx.session.log_out();
     Ok(see_other("/"))

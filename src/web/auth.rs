@@ -49,7 +49,10 @@ async fn load_ctx(req: HttpRequest) -> Result<Ctx, AppError> {
     let user = match session.user() {
         None => None,
         Some((id, epoch)) => {
-            let found = state.db.run(move |conn| accounts::session_user(conn, id, epoch)).await?;
+            let found = state
+                .db
+                .run(move |conn| accounts::session_user(conn, id, epoch))
+                .await?;
             if found.is_none() {
                 // Disabled, deleted, or logged out everywhere: this cookie is worth nothing now.
                 session.log_out();
@@ -57,7 +60,11 @@ async fn load_ctx(req: HttpRequest) -> Result<Ctx, AppError> {
             found
         }
     };
-    Ok(Ctx { session, user, state })
+    Ok(Ctx {
+        session,
+        user,
+        state,
+    })
 }
 
 impl FromRequest for Ctx {
@@ -91,7 +98,9 @@ async fn require(req: HttpRequest, role: Role) -> Result<(Ctx, AuthUser), AppErr
             Ok((ctx, user))
         }
         Some(_) => Err(AppError::Forbidden(match role {
-            Role::Customer => "This page is for customers. Log in with a customer account to shop.".into(),
+            Role::Customer => {
+                "This page is for customers. Log in with a customer account to shop.".into()
+            }
             Role::Staff => "This page is for counter staff.".into(),
             Role::Admin => "This page is for administrators.".into(),
         })),
@@ -140,8 +149,8 @@ role_guard!(
 impl Staff {
     /// The staff member's store. Staff accounts always have one (a CHECK constraint says so).
     pub fn store_id(&self) -> Result<i64, AppError> {
-        self.user
-            .store_id
-            .ok_or_else(|| AppError::Forbidden("This staff account is not assigned to a store.".into()))
+        self.user.store_id.ok_or_else(|| {
+            AppError::Forbidden("This staff account is not assigned to a store.".into())
+        })
     }
 }

@@ -6,9 +6,9 @@ use actix_web::dev::Payload;
 use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use subtle::ConstantTimeEq;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use subtle::ConstantTimeEq;
 
 use super::session::TypedSession;
 use crate::error::AppError;
@@ -59,8 +59,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
             let body = read_body(&req, &mut payload).await?;
             let session = TypedSession::from_request(&req, &mut Payload::None)
                 .await
-                .map_err(|_| AppError::Forbidden("Your session could not be read. Please reload the page.".into()))?;
-            let field: CsrfField = serde_urlencoded::from_bytes(&body).unwrap_or(CsrfField { csrf_token: None });
+                .map_err(|_| {
+                    AppError::Forbidden(
+                        "Your session could not be read. Please reload the page.".into(),
+                    )
+                })?;
+            let field: CsrfField =
+                serde_urlencoded::from_bytes(&body).unwrap_or(CsrfField { csrf_token: None });
             let ok = match (field.csrf_token, session.existing_csrf_token()) {
                 (Some(given), Some(expected)) => tokens_match(&given, &expected),
                 _ => false,

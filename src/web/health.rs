@@ -10,10 +10,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 #[get("/healthz")]
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let up = state.db.run(|conn| Ok(crate::db::ping(conn))).await.unwrap_or(false);
+    let up = state
+        .db
+        .run(|conn| Ok(crate::db::ping(conn)))
+        .await
+        .unwrap_or(false);
     if up {
         HttpResponse::Ok().content_type("text/plain").body("ok")
     } else {
-        HttpResponse::ServiceUnavailable().content_type("text/plain").body("database unavailable")
+        HttpResponse::ServiceUnavailable()
+            .content_type("text/plain")
+            .body("database unavailable")
     }
 }

@@ -15,6 +15,7 @@ pub mod orders;
 pub mod page;
 pub mod payments;
 pub mod session;
+pub mod submit;
 
 use actix_web::{web, HttpResponse};
 

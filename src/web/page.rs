@@ -28,7 +28,10 @@ impl Page {
         self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
     }
     pub fn user_name(&self) -> &str {
-        self.user.as_ref().map(|u| u.display_name.as_str()).unwrap_or("")
+        self.user
+            .as_ref()
+            .map(|u| u.display_name.as_str())
+            .unwrap_or("")
     }
     pub fn store_name(&self) -> &str {
         self.user
@@ -44,7 +47,10 @@ pub fn render<T: Template>(t: &T) -> Result<HttpResponse, AppError> {
 }
 
 /// Renders a template with a given status (a form redisplayed with errors is 400, say).
-pub fn render_status<T: Template>(t: &T, status: actix_web::http::StatusCode) -> Result<HttpResponse, AppError> {
+pub fn render_status<T: Template>(
+    t: &T,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
     let body = t.render()?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
@@ -62,7 +68,11 @@ pub fn see_other(location: &str) -> HttpResponse {
 /// Only local paths are honoured as a redirect target (no `//host`, no scheme, no backslashes).
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let n = next?.trim();
-    let local = n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") && n.len() <= 512;
+    let local = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.contains('\\')
+        && !n.contains("://")
+        && n.len() <= 512;
     local.then(|| n.to_string())
 }
 

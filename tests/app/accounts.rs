@@ -9,13 +9,27 @@ use super::helpers::spawn_app;
 async fn register_then_land_on_the_shop_logged_in() {
     let app = spawn_app().await;
     let c = app.client();
-    let res = c.post("/register", &[("username", "carol"), ("password", "carol-secret"), ("display_name", "Carol")]).await;
+    let res = c
+        .post(
+            "/register",
+            &[
+                ("username", "carol"),
+                ("password", "carol-secret"),
+                ("display_name", "Carol"),
+            ],
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location.as_deref(), Some("/"));
     let home = c.get("/").await;
-    assert_eq!(home.attr_of("[data-user]", "data-user").as_deref(), Some("carol"));
+    assert_eq!(
+        home.attr_of("[data-user]", "data-user").as_deref(),
+        Some("carol")
+    );
     assert!(home.contains("Welcome, Carol"));
-    let hash: i64 = app.sql_i64("SELECT COUNT(*) FROM users WHERE username = 'carol' AND password_hash LIKE '$argon2id$%'");
+    let hash: i64 = app.sql_i64(
+        "SELECT COUNT(*) FROM users WHERE username = 'carol' AND password_hash LIKE '$argon2id$%'",
+    );
     assert_eq!(hash, 1, "passwords are stored as argon2id hashes");
 }
 
@@ -24,10 +38,20 @@ async fn register_rejects_bad_and_taken_usernames_with_field_messages() {
     let app = spawn_app().await;
     app.account("dave", "dave-password", Role::Customer, None);
     let c = app.client();
-    let taken = c.post("/register", &[("username", "dave"), ("password", "another-pass")]).await;
+    let taken = c
+        .post(
+            "/register",
+            &[("username", "dave"), ("password", "another-pass")],
+        )
+        .await;
     assert_eq!(taken.status, StatusCode::BAD_REQUEST);
-    assert!(taken.text_of("[data-field-error=username]").unwrap_or_default().contains("taken"));
-    let short = c.post("/register", &[("username", "x"), ("password", "short")]).await;
+    assert!(taken
+        .text_of("[data-field-error=username]")
+        .unwrap_or_default()
+        .contains("taken"));
+    let short = c
+        .post("/register", &[("username", "x"), ("password", "short")])
+        .await;
     assert_eq!(short.status, StatusCode::BAD_REQUEST);
     assert!(short.text_of("[data-field-error=username]").is_some());
     assert!(short.text_of("[data-field-error=password]").is_some());
@@ -40,10 +64,28 @@ async fn login_honours_local_next_only() {
     app.account("erin", "erin-password", Role::Customer, None);
     let c = app.client();
     c.get("/login").await;
-    let res = c.post("/login", &[("username", "erin"), ("password", "erin-password"), ("next", "/orders")]).await;
+    let res = c
+        .post(
+            "/login",
+            &[
+                ("username", "erin"),
+                ("password", "erin-password"),
+                ("next", "/orders"),
+            ],
+        )
+        .await;
     assert_eq!(res.location.as_deref(), Some("/orders"));
     let c2 = app.client();
-    let res = c2.post("/login", &[("username", "erin"), ("password", "erin-password"), ("next", "//evil.example/")]).await;
+    let res = c2
+        .post(
+            "/login",
+            &[
+                ("username", "erin"),
+                ("password", "erin-password"),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
     assert_eq!(res.location.as_deref(), Some("/"));
 }
 
@@ -56,7 +98,10 @@ async fn unknown_user_and_wrong_password_get_the_same_message() {
     let unknown = c.login("nobody-here", "whatever-pass").await;
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(wrong.text_of(".form-error"), unknown.text_of(".form-error"));
-    assert_eq!(wrong.text_of(".form-error").as_deref(), Some("Wrong username or password."));
+    assert_eq!(
+        wrong.text_of(".form-error").as_deref(),
+        Some("Wrong username or password.")
+    );
 }
 
 #[tokio::test]
@@ -66,13 +111,24 @@ async fn eleven_failed_logins_lock_the_account_even_for_the_right_password() {
     let c = app.client();
     for i in 1..=10 {
         let res = c.login("gina", "wrong-password").await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "attempt {i} is just wrong");
+        assert_eq!(
+            res.status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {i} is just wrong"
+        );
     }
     let eleventh = c.login("gina", "wrong-password").await;
     assert_eq!(eleventh.status, StatusCode::TOO_MANY_REQUESTS);
     let right = c.login("gina", "gina-password").await;
-    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS, "locked accounts refuse even the right password");
-    assert!(right.text_of(".form-error").unwrap_or_default().contains("15 minutes"));
+    assert_eq!(
+        right.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "locked accounts refuse even the right password"
+    );
+    assert!(right
+        .text_of(".form-error")
+        .unwrap_or_default()
+        .contains("15 minutes"));
     // After the lock has passed, the right password works again.
     app.sql("UPDATE users SET locked_until = NOW() - INTERVAL 1 SECOND WHERE username = 'gina'");
     let later = c.login("gina", "gina-password").await;
@@ -101,12 +157,22 @@ async fn logout_everywhere_ends_other_sessions() {
     let laptop = app.client();
     phone.login("ivy", "ivy-password").await;
     laptop.login("ivy", "ivy-password").await;
-    assert!(laptop.get("/").await.attr_of("[data-user]", "data-user").is_some());
+    assert!(laptop
+        .get("/")
+        .await
+        .attr_of("[data-user]", "data-user")
+        .is_some());
     let res = phone.post("/logout", &[("everywhere", "1")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let laptop_home = laptop.get("/").await;
-    assert!(laptop_home.attr_of("[data-user]", "data-user").is_none(), "the other session is logged out");
-    assert_eq!(app.sql_i64("SELECT session_epoch FROM users WHERE username = 'ivy'"), 1);
+    assert!(
+        laptop_home.attr_of("[data-user]", "data-user").is_none(),
+        "the other session is logged out"
+    );
+    assert_eq!(
+        app.sql_i64("SELECT session_epoch FROM users WHERE username = 'ivy'"),
+        1
+    );
 }
 
 #[tokio::test]
@@ -124,5 +190,9 @@ async fn disabling_an_account_ends_its_session_at_once() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location.as_deref(), Some("/login?next=%2Fcounter"));
     let again = staff.login("jack", "jack-password").await;
-    assert_ne!(again.status, StatusCode::SEE_OTHER, "a disabled account cannot log in");
+    assert_ne!(
+        again.status,
+        StatusCode::SEE_OTHER,
+        "a disabled account cannot log in"
+    );
 }

@@ -32,7 +32,8 @@ fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver and a headless Chromium window of the given size.
     pub async fn start(width: u32, height: u32) -> Browser {
-        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let driver_bin =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
         let driver = Command::new(&driver_bin)
@@ -40,7 +41,11 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {driver_bin} ({e}); install chromium-driver or run scripts/test"));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {driver_bin} ({e}); install chromium-driver or run scripts/test"
+                )
+            });
         let profile = std::env::temp_dir().join(format!("shopcounter-chrome-{port}"));
         let caps = serde_json::json!({
             "goog:chromeOptions": {
@@ -61,7 +66,11 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut last_err = None;
         for _ in 0..50 {
-            match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => {
                     return Browser {
                         client,
@@ -96,10 +105,28 @@ impl Browser {
     pub async fn log_in(&self, base: &str, username: &str, password: &str) {
         let c = &self.client;
         c.goto(&format!("{base}/login")).await.expect("open login");
-        c.find(Locator::Css("input[name=username]")).await.expect("username").send_keys(username).await.expect("type");
-        c.find(Locator::Css("input[name=password]")).await.expect("password").send_keys(password).await.expect("type");
-        c.find(Locator::Css("form[action='/login'] button[type=submit]")).await.expect("button").click().await.expect("click");
-        c.wait().for_element(Locator::Css("[data-user]")).await.expect("logged in");
+        c.find(Locator::Css("input[name=username]"))
+            .await
+            .expect("username")
+            .send_keys(username)
+            .await
+            .expect("type");
+        c.find(Locator::Css("input[name=password]"))
+            .await
+            .expect("password")
+            .send_keys(password)
+            .await
+            .expect("type");
+        c.find(Locator::Css("form[action='/login'] button[type=submit]"))
+            .await
+            .expect("button")
+            .click()
+            .await
+            .expect("click");
+        c.wait()
+            .for_element(Locator::Css("[data-user]"))
+            .await
+            .expect("logged in");
     }
 }
 
@@ -114,23 +141,48 @@ async fn customer_logs_in_and_sees_the_catalog() {
     let app = spawn_app().await;
     app.product("MUG", "Tea Mug", 4500, 10);
     app.product("POT", "Glass Teapot", 12900, 0);
-    app.account("alice", "alice-password", shopcounter::domain::Role::Customer, None);
+    app.account(
+        "alice",
+        "alice-password",
+        shopcounter::domain::Role::Customer,
+        None,
+    );
 
     let browser = Browser::start(1280, 800).await;
-    browser.log_in(&app.address, "alice", "alice-password").await;
+    browser
+        .log_in(&app.address, "alice", "alice-password")
+        .await;
     let c = &browser.client;
-    c.goto(&format!("{}/", app.address)).await.expect("open catalog");
+    c.goto(&format!("{}/", app.address))
+        .await
+        .expect("open catalog");
     let names: Vec<String> = {
         let mut v = Vec::new();
-        for e in c.find_all(Locator::Css(".product h2")).await.expect("products") {
+        for e in c
+            .find_all(Locator::Css(".product h2"))
+            .await
+            .expect("products")
+        {
             v.push(e.text().await.expect("text"));
         }
         v
     };
-    assert_eq!(names, vec!["Glass Teapot".to_string(), "Tea Mug".to_string()]);
-    let who = c.find(Locator::Css("[data-user]")).await.expect("who").text().await.expect("text");
+    assert_eq!(
+        names,
+        vec!["Glass Teapot".to_string(), "Tea Mug".to_string()]
+    );
+    let who = c
+        .find(Locator::Css("[data-user]"))
+        .await
+        .expect("who")
+        .text()
+        .await
+        .expect("text");
     assert!(who.contains("alice"), "the header names the user: {who}");
-    let sold_out = c.find(Locator::Css("[data-product-id] .badge-out")).await.expect("sold out badge");
+    let sold_out = c
+        .find(Locator::Css("[data-product-id] .badge-out"))
+        .await
+        .expect("sold out badge");
     assert_eq!(sold_out.text().await.expect("text"), "Sold out");
     browser.screenshot("catalog-1280").await;
     browser.close().await;

@@ -39,9 +39,18 @@ async fn every_pooled_connection_is_read_committed_on_a_repeatable_read_server()
     let mut held = Vec::new();
     for _ in 0..5 {
         let mut c = app.conn();
-        assert_eq!(text(&mut c, "SELECT @@SESSION.tx_isolation AS v"), "READ-COMMITTED");
+        assert_eq!(
+            text(&mut c, "SELECT @@SESSION.tx_isolation AS v"),
+            "READ-COMMITTED"
+        );
         assert_eq!(text(&mut c, "SELECT @@SESSION.time_zone AS v"), "+00:00");
-        assert_eq!(text(&mut c, "SELECT CAST(@@SESSION.innodb_lock_wait_timeout AS CHAR) AS v"), "2");
+        assert_eq!(
+            text(
+                &mut c,
+                "SELECT CAST(@@SESSION.innodb_lock_wait_timeout AS CHAR) AS v"
+            ),
+            "2"
+        );
         held.push(c);
     }
 }
@@ -90,9 +99,20 @@ async fn a_forced_deadlock_is_retried_and_both_transactions_take_effect() {
     let b = run(2, 1);
     let ra = a.join().expect("thread a");
     let rb = b.join().expect("thread b");
-    assert!(ra.is_ok() && rb.is_ok(), "both succeed after the retry: {ra:?} {rb:?}");
-    assert_eq!(attempts.load(Ordering::SeqCst), 3, "exactly one transaction was rolled back and run again");
-    assert_eq!(app.sql_i64("SELECT SUM(n) FROM retry_probe"), 4, "each transaction applied exactly once");
+    assert!(
+        ra.is_ok() && rb.is_ok(),
+        "both succeed after the retry: {ra:?} {rb:?}"
+    );
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        3,
+        "exactly one transaction was rolled back and run again"
+    );
+    assert_eq!(
+        app.sql_i64("SELECT SUM(n) FROM retry_probe"),
+        4,
+        "each transaction applied exactly once"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -122,7 +142,10 @@ async fn a_lock_wait_timeout_is_retried_until_the_lock_is_free() {
     });
     holder.join().expect("holder thread");
     assert!(result.is_ok(), "{result:?}");
-    assert!(attempts >= 2, "the first attempt timed out waiting (1205) and ran again, attempts = {attempts}");
+    assert!(
+        attempts >= 2,
+        "the first attempt timed out waiting (1205) and ran again, attempts = {attempts}"
+    );
     // The statement-level rollback of 1205 did not leave half a transaction: row 2 was bumped once.
     assert_eq!(app.sql_i64("SELECT n FROM retry_probe WHERE id = 2"), 1);
     assert_eq!(app.sql_i64("SELECT n FROM retry_probe WHERE id = 1"), 2);
@@ -133,7 +156,9 @@ async fn contention_that_never_ends_gives_busy_not_a_500() {
     let app = spawn_app().await;
     two_rows(&app.db);
     let mut holder = app.conn();
-    holder.batch_execute("BEGIN; UPDATE retry_probe SET n = n + 1 WHERE id = 1;").expect("hold");
+    holder
+        .batch_execute("BEGIN; UPDATE retry_probe SET n = n + 1 WHERE id = 1;")
+        .expect("hold");
     let db = app.db.clone();
     let result = tokio::task::spawn_blocking(move || {
         let mut conn = db.conn().expect("conn");
@@ -160,7 +185,9 @@ impl Relay {
         let (up, rx) = watch::channel(true);
         tokio::spawn(async move {
             loop {
-                let Ok((mut inbound, _)) = listener.accept().await else { continue };
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    continue;
+                };
                 let mut rx = rx.clone();
                 if !*rx.borrow() {
                     drop(inbound); // refused while "down"
@@ -168,7 +195,9 @@ impl Relay {
                 }
                 let target = target.clone();
                 tokio::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(&target).await else { return };
+                    let Ok(mut outbound) = TcpStream::connect(&target).await else {
+                        return;
+                    };
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
                         _ = rx.wait_for(|up| !*up) => {} // cut every open connection
@@ -188,7 +217,10 @@ async fn database_down_gives_503_pages_and_the_app_recovers_by_itself() {
     let test_db = TestDb::create();
     let server = server_url();
     let rest = server.trim_start_matches("mysql://");
-    let (auth, hostport) = rest.rsplit_once('@').map(|(a, h)| (format!("{a}@"), h.to_string())).unwrap_or((String::new(), rest.to_string()));
+    let (auth, hostport) = rest
+        .rsplit_once('@')
+        .map(|(a, h)| (format!("{a}@"), h.to_string()))
+        .unwrap_or((String::new(), rest.to_string()));
     let relay = Relay::start(hostport).await;
     let url = format!("mysql://{auth}127.0.0.1:{}/{}", relay.port, test_db.name);
     let app = spawn_app_with(|s| s.database_url = url.clone()).await;
@@ -202,18 +234,26 @@ async fn database_down_gives_503_pages_and_the_app_recovers_by_itself() {
     assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
     let page = c.get("/").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(page.contains("Temporarily unavailable"), "a friendly 503 page");
+    assert!(
+        page.contains("Temporarily unavailable"),
+        "a friendly 503 page"
+    );
 
     relay.set_up(true);
     let mut recovered = false;
     for _ in 0..40 {
-        if c.get("/healthz").await.status == StatusCode::OK && c.get("/").await.status == StatusCode::OK {
+        if c.get("/healthz").await.status == StatusCode::OK
+            && c.get("/").await.status == StatusCode::OK
+        {
             recovered = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert!(recovered, "the app serves again once the database is back, without a restart");
+    assert!(
+        recovered,
+        "the app serves again once the database is back, without a restart"
+    );
     drop(app);
     drop(test_db);
 }

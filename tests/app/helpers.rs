@@ -19,7 +19,8 @@ use shopcounter::startup::{AppState, Application};
 
 /// The server the tests may create databases on: DATABASE_URL without its database name.
 pub fn server_url() -> String {
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/".to_string());
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/".to_string());
     let rest = url.strip_prefix("mysql://").unwrap_or(&url);
     let (auth_host, _db) = rest.split_once('/').unwrap_or((rest, ""));
     format!("mysql://{auth_host}")
@@ -33,7 +34,10 @@ pub struct TestDb {
 
 impl TestDb {
     pub fn create() -> TestDb {
-        let name = format!("test_{:012x}", rand::thread_rng().gen::<u64>() & 0xffff_ffff_ffff);
+        let name = format!(
+            "test_{:012x}",
+            rand::thread_rng().gen::<u64>() & 0xffff_ffff_ffff
+        );
         let server = server_url();
         let mut conn = MysqlConnection::establish(&server)
             .unwrap_or_else(|e| panic!("cannot reach the test MariaDB at {server} (run scripts/test, or set DATABASE_URL): {e}"));
@@ -51,7 +55,10 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("test failed: its database {} is kept for inspection", self.name);
+            eprintln!(
+                "test failed: its database {} is kept for inspection",
+                self.name
+            );
             return;
         }
         if let Ok(mut conn) = MysqlConnection::establish(&server_url()) {
@@ -147,7 +154,13 @@ impl TestApp {
     }
 
     /// Creates an account directly in the database.
-    pub fn account(&self, username: &str, password: &str, role: Role, store_id: Option<i64>) -> i64 {
+    pub fn account(
+        &self,
+        username: &str,
+        password: &str,
+        role: Role,
+        store_id: Option<i64>,
+    ) -> i64 {
         let mut conn = self.conn();
         match create_account(
             &mut conn,
@@ -171,7 +184,11 @@ impl TestApp {
         self.account(username, &password, role, store_id);
         let client = self.client();
         let res = client.login(username, &password).await;
-        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {username} should succeed");
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login of {username} should succeed"
+        );
         client
     }
 
@@ -231,15 +248,21 @@ impl Page {
     /// The text of the first element matching a CSS selector.
     pub fn text_of(&self, css: &str) -> Option<String> {
         let sel = Selector::parse(css).expect("selector");
-        self.html()
-            .select(&sel)
-            .next()
-            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        self.html().select(&sel).next().map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
     }
     /// An attribute of the first element matching a CSS selector.
     pub fn attr_of(&self, css: &str, attr: &str) -> Option<String> {
         let sel = Selector::parse(css).expect("selector");
-        self.html().select(&sel).next().and_then(|e| e.value().attr(attr).map(str::to_string))
+        self.html()
+            .select(&sel)
+            .next()
+            .and_then(|e| e.value().attr(attr).map(str::to_string))
     }
     pub fn contains(&self, text: &str) -> bool {
         self.body.contains(text)
@@ -249,7 +272,9 @@ impl Page {
 pub fn input_value(html: &str, name: &str) -> Option<String> {
     let doc = Html::parse_document(html);
     let sel = Selector::parse(&format!("input[name=\"{name}\"]")).expect("selector");
-    doc.select(&sel).next().and_then(|e| e.value().attr("value").map(str::to_string))
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value").map(str::to_string))
 }
 
 impl Client {
@@ -275,11 +300,20 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let body = res.text().await.unwrap_or_default();
-        Page { status, location, body }
+        Page {
+            status,
+            location,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Page {
-        let res = self.http.get(format!("{}{}", self.base, path)).send().await.expect("GET");
+        let res = self
+            .http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("GET");
         let page = Self::page(res).await;
         if let Some(t) = input_value(&page.body, "csrf_token") {
             *self.csrf.lock().expect("csrf lock") = Some(t);
@@ -296,7 +330,10 @@ impl Client {
         if let Some(t) = self.get("/").await.input_value("csrf_token") {
             return t;
         }
-        self.get("/login").await.input_value("csrf_token").expect("a csrf_token on /login")
+        self.get("/login")
+            .await
+            .input_value("csrf_token")
+            .expect("a csrf_token on /login")
     }
 
     /// POSTs a form with the session's CSRF token added.
@@ -320,7 +357,9 @@ impl Client {
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Page {
-        let page = self.post("/login", &[("username", username), ("password", password)]).await;
+        let page = self
+            .post("/login", &[("username", username), ("password", password)])
+            .await;
         // Logging in renews the session and its CSRF token.
         *self.csrf.lock().expect("csrf lock") = None;
         page

@@ -3,9 +3,10 @@
 //! Run them with `scripts/test` (it starts a private MariaDB) or `cargo test` with DATABASE_URL
 //! pointing at a server where the user may create and drop `test_*` databases.
 
+mod browser;
+mod fixtures;
 mod helpers;
 mod invariants;
-mod browser;
 
 mod accounts;
 mod database;

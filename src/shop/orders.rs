@@ -1,0 +1,151 @@
+//! Orders as stored, and the one way any order is cancelled (customer, payment expiry, pickup
+//! window, admin): a conditional UPDATE whose WHERE names the allowed source state, then the stock
+//! goes back with `release` movements and a captured payment is marked refunded — one transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{orders, payments};
+use crate::domain::OrderStatus;
+use crate::error::AppError;
+use crate::shop::stock::release_order_stock;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = orders)]
+#[diesel(check_for_backend(diesel::mysql::Mysql))]
+pub struct Order {
+    pub id: i64,
+    pub order_no: String,
+    pub user_id: i64,
+    pub store_id: i64,
+    pub status: String,
+    pub pay_method: String,
+    pub total_cents: i64,
+    pub note: String,
+    pub pickup_code: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub paid_at: Option<NaiveDateTime>,
+    pub ready_at: Option<NaiveDateTime>,
+    pub ready_by: Option<i64>,
+    pub picked_up_at: Option<NaiveDateTime>,
+    pub picked_up_by: Option<i64>,
+    pub cancelled_at: Option<NaiveDateTime>,
+    pub cancelled_by: Option<i64>,
+    pub cancel_reason: Option<String>,
+}
+
+impl Order {
+    pub fn status(&self) -> Option<OrderStatus> {
+        OrderStatus::parse(&self.status)
+    }
+}
+
+pub fn by_order_no(conn: &mut MysqlConnection, order_no: &str) -> Result<Option<Order>, AppError> {
+    Ok(orders::table
+        .filter(orders::order_no.eq(order_no))
+        .select(Order::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn by_id(conn: &mut MysqlConnection, id: i64) -> Result<Order, AppError> {
+    Ok(orders::table
+        .find(id)
+        .select(Order::as_select())
+        .first(conn)?)
+}
+
+/// Which cancellation this is; each names the source states (and time condition) it may start from.
+#[derive(Debug, Clone, Copy)]
+pub enum CancelKind {
+    /// The customer cancels an unpaid order.
+    ByCustomer,
+    /// The payment window passed (only if `expires_at` really has passed: a pay racing it wins or loses cleanly).
+    PaymentExpired,
+    /// An at-counter order not collected within the pickup window.
+    PickupWindowPassed { hours: i64 },
+    /// An admin cancels anything not yet picked up; a captured payment is refunded.
+    ByAdmin,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Cancelled {
+    /// Cancelled now; `refunded` tells whether a captured payment was marked refunded.
+    Now { refunded: bool },
+    /// Not cancelled: the order is (by now) in another state, e.g. paid or picked up meanwhile.
+    NotAllowed { status: String },
+}
+
+/// Cancels an order if its current state allows this kind of cancellation. Call inside a transaction.
+pub fn cancel_order(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    kind: CancelKind,
+    actor: Option<i64>,
+    reason: &str,
+) -> Result<Cancelled, AppError> {
+    let target = orders::table.filter(orders::id.eq(order_id));
+    let set = (
+        orders::status.eq(OrderStatus::Cancelled.as_str()),
+        orders::cancelled_at.eq(crate::db::now_nullable()),
+        orders::cancelled_by.eq(actor),
+        orders::cancel_reason.eq(reason),
+    );
+    let pending = OrderStatus::PendingPayment.as_str();
+    let live = [
+        OrderStatus::PendingPayment.as_str(),
+        OrderStatus::Confirmed.as_str(),
+        OrderStatus::Ready.as_str(),
+    ];
+    let matched = match kind {
+        CancelKind::ByCustomer => diesel::update(target.filter(orders::status.eq(pending)))
+            .set(set)
+            .execute(conn)?,
+        CancelKind::PaymentExpired => diesel::update(
+            target
+                .filter(orders::status.eq(pending))
+                .filter(orders::expires_at.le(crate::db::now_nullable())),
+        )
+        .set(set)
+        .execute(conn)?,
+        CancelKind::PickupWindowPassed { hours } => {
+            let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(hours);
+            diesel::update(
+                target
+                    .filter(orders::pay_method.eq("at_counter"))
+                    .filter(
+                        orders::status
+                            .eq_any([OrderStatus::Confirmed.as_str(), OrderStatus::Ready.as_str()]),
+                    )
+                    .filter(orders::created_at.le(cutoff)),
+            )
+            .set(set)
+            .execute(conn)?
+        }
+        CancelKind::ByAdmin => diesel::update(target.filter(orders::status.eq_any(live)))
+            .set(set)
+            .execute(conn)?,
+    };
+    if matched != 1 {
+        let status: String = orders::table
+            .find(order_id)
+            .select(orders::status)
+            .first(conn)?;
+        return Ok(Cancelled::NotAllowed { status });
+    }
+    release_order_stock(conn, order_id, actor, reason)?;
+    let refunded = diesel::update(
+        payments::table
+            .filter(payments::order_id.eq(order_id))
+            .filter(payments::status.eq("captured")),
+    )
+    .set((
+        payments::status.eq("refunded"),
+        payments::refunded_at.eq(crate::db::now_nullable()),
+    ))
+    .execute(conn)?;
+    Ok(Cancelled::Now {
+        refunded: refunded == 1,
+    })
+}

@@ -1,0 +1,81 @@
+//! Submit-once tokens in the database (SPEC §6): the first statement of an effect's transaction
+//! inserts the token; a duplicate key means the form was already submitted, and the caller replays
+//! the stored result instead of doing the effect again.
+//!
+//! Signing and checking the token's form value (before the database is touched) lives in
+//! `domain::submit_token`; this module only records use.
+
+use diesel::prelude::*;
+
+use crate::db::schema::submit_tokens;
+use crate::domain::{Purpose, TokenId};
+use crate::error::{is_unique_violation, AppError};
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Consumed {
+    /// First use: go ahead with the effect (and store its result before commit).
+    Fresh,
+    /// Used before, by the same user for the same purpose and subject: the first result, if the
+    /// first transaction stored one.
+    AlreadyUsed(Option<String>),
+}
+
+const REUSED_ELSEWHERE: &str = "This form has expired, please reload the page.";
+
+/// Inserts the token as the first statement of the effect's transaction. If another transaction is
+/// inserting the same token right now, InnoDB makes this insert wait for it; after its commit this
+/// sees the duplicate and replays, after its rollback this insert succeeds.
+pub fn consume(
+    conn: &mut MysqlConnection,
+    token: &TokenId,
+    user_id: i64,
+    purpose: Purpose,
+    subject: Option<i64>,
+    result: Option<&str>,
+) -> Result<Consumed, AppError> {
+    let inserted = diesel::insert_into(submit_tokens::table)
+        .values((
+            submit_tokens::token.eq(token.as_str()),
+            submit_tokens::user_id.eq(user_id),
+            submit_tokens::purpose.eq(purpose.as_str()),
+            submit_tokens::subject.eq(subject),
+            submit_tokens::result.eq(result),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(Consumed::Fresh),
+        Err(e) if is_unique_violation(&e) => {
+            let (used_by, used_for, used_on, first_result): (
+                i64,
+                String,
+                Option<i64>,
+                Option<String>,
+            ) = submit_tokens::table
+                .find(token.as_str())
+                .select((
+                    submit_tokens::user_id,
+                    submit_tokens::purpose,
+                    submit_tokens::subject,
+                    submit_tokens::result,
+                ))
+                .first(conn)?;
+            if used_by != user_id || used_for != purpose.as_str() || used_on != subject {
+                return Err(AppError::Conflict(REUSED_ELSEWHERE.into()));
+            }
+            Ok(Consumed::AlreadyUsed(first_result))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Stores the effect's result (e.g. the order_no) on the token, before commit.
+pub fn store_result(
+    conn: &mut MysqlConnection,
+    token: &TokenId,
+    result: &str,
+) -> Result<(), AppError> {
+    diesel::update(submit_tokens::table.find(token.as_str()))
+        .set(submit_tokens::result.eq(result))
+        .execute(conn)?;
+    Ok(())
+}
