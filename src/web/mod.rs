@@ -14,6 +14,7 @@ pub mod health;
 pub mod orders;
 pub mod page;
 pub mod payments;
+pub mod pickup_view;
 pub mod session;
 pub mod submit;
 
