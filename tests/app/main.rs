@@ -9,5 +9,6 @@ mod helpers;
 mod invariants;
 
 mod accounts;
+mod cli;
 mod database;
 mod security;
