@@ -223,16 +223,18 @@ pub fn session_user(
     user_id: i64,
     epoch: i32,
 ) -> Result<Option<AuthUser>, AppError> {
-    let row: Option<(
-        i64,
-        String,
-        String,
-        String,
-        Option<i64>,
-        bool,
-        i32,
-        Option<String>,
-    )> = users::table
+    #[derive(Queryable)]
+    struct Row {
+        id: i64,
+        username: String,
+        display_name: String,
+        role: String,
+        store_id: Option<i64>,
+        disabled: bool,
+        session_epoch: i32,
+        store_name: Option<String>,
+    }
+    let row: Option<Row> = users::table
         .left_join(stores::table)
         .filter(users::id.eq(user_id))
         .select((
@@ -247,21 +249,19 @@ pub fn session_user(
         ))
         .first(conn)
         .optional()?;
-    Ok(row.and_then(
-        |(id, username, display_name, role, store_id, disabled, session_epoch, store_name)| {
-            if disabled || session_epoch != epoch {
-                return None;
-            }
-            Some(AuthUser {
-                id,
-                username,
-                display_name,
-                role: Role::parse(&role)?,
-                store_id,
-                store_name,
-            })
-        },
-    ))
+    Ok(row.and_then(|r| {
+        if r.disabled || r.session_epoch != epoch {
+            return None;
+        }
+        Some(AuthUser {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: Role::parse(&r.role)?,
+            store_id: r.store_id,
+            store_name: r.store_name,
+        })
+    }))
 }
 
 /// Ends every open session of a user (logout everywhere, password change, disabling).

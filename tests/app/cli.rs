@@ -32,7 +32,11 @@ fn count(db: &TestDb, table: &str) -> i64 {
 }
 
 fn one_line_error(out: &Output) -> String {
-    assert!(!out.status.success(), "expected a failure, got success: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !out.status.success(),
+        "expected a failure, got success: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
     assert_eq!(err.lines().count(), 1, "one line of reason, got: {err}");
     err
@@ -41,47 +45,202 @@ fn one_line_error(out: &Output) -> String {
 #[test]
 fn store_user_and_product_add_work_and_refuse_duplicates_with_one_line() {
     let db = TestDb::create();
-    let ok = shopcounter(&db, &["store", "add", "--code", "SH01", "--name", "North Store", "--address", "12 North Road"]);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = shopcounter(
+        &db,
+        &[
+            "store",
+            "add",
+            "--code",
+            "SH01",
+            "--name",
+            "North Store",
+            "--address",
+            "12 North Road",
+        ],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let dup = shopcounter(&db, &["store", "add", "--code", "SH01", "--name", "Again"]);
     assert!(one_line_error(&dup).contains("already exists"));
     assert_eq!(count(&db, "stores"), 1);
 
-    let staff = shopcounter(&db, &["user", "add", "--username", "nina", "--password", "nina-password", "--role", "staff", "--store", "SH01"]);
-    assert!(staff.status.success(), "{}", String::from_utf8_lossy(&staff.stderr));
-    let dup = shopcounter(&db, &["user", "add", "--username", "nina", "--password", "other-password", "--role", "customer"]);
+    let staff = shopcounter(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "nina",
+            "--password",
+            "nina-password",
+            "--role",
+            "staff",
+            "--store",
+            "SH01",
+        ],
+    );
+    assert!(
+        staff.status.success(),
+        "{}",
+        String::from_utf8_lossy(&staff.stderr)
+    );
+    let dup = shopcounter(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "nina",
+            "--password",
+            "other-password",
+            "--role",
+            "customer",
+        ],
+    );
     assert!(one_line_error(&dup).contains("taken"));
-    let no_store = shopcounter(&db, &["user", "add", "--username", "sam", "--password", "sam-password", "--role", "staff"]);
+    let no_store = shopcounter(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "sam",
+            "--password",
+            "sam-password",
+            "--role",
+            "staff",
+        ],
+    );
     assert!(one_line_error(&no_store).contains("--store"));
-    let unknown_store = shopcounter(&db, &["user", "add", "--username", "sam", "--password", "sam-password", "--role", "staff", "--store", "XX99"]);
+    let unknown_store = shopcounter(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "sam",
+            "--password",
+            "sam-password",
+            "--role",
+            "staff",
+            "--store",
+            "XX99",
+        ],
+    );
     assert!(one_line_error(&unknown_store).contains("XX99"));
-    let short_pw = shopcounter(&db, &["user", "add", "--username", "sam", "--password", "short", "--role", "customer"]);
+    let short_pw = shopcounter(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "sam",
+            "--password",
+            "short",
+            "--role",
+            "customer",
+        ],
+    );
     assert!(one_line_error(&short_pw).contains("--password"));
     assert_eq!(count(&db, "users"), 1);
 
-    let product = shopcounter(&db, &["product", "add", "--sku", "MUG", "--name", "Tea Mug", "--price-cents", "4500", "--stock", "12"]);
-    assert!(product.status.success(), "{}", String::from_utf8_lossy(&product.stderr));
-    let dup = shopcounter(&db, &["product", "add", "--sku", "MUG", "--name", "Mug", "--price-cents", "1", "--stock", "1"]);
+    let product = shopcounter(
+        &db,
+        &[
+            "product",
+            "add",
+            "--sku",
+            "MUG",
+            "--name",
+            "Tea Mug",
+            "--price-cents",
+            "4500",
+            "--stock",
+            "12",
+        ],
+    );
+    assert!(
+        product.status.success(),
+        "{}",
+        String::from_utf8_lossy(&product.stderr)
+    );
+    let dup = shopcounter(
+        &db,
+        &[
+            "product",
+            "add",
+            "--sku",
+            "MUG",
+            "--name",
+            "Mug",
+            "--price-cents",
+            "1",
+            "--stock",
+            "1",
+        ],
+    );
     assert!(one_line_error(&dup).contains("already exists"));
-    let negative = shopcounter(&db, &["product", "add", "--sku", "NEG", "--name", "Neg", "--price-cents", "100", "--stock", "-1"]);
+    let negative = shopcounter(
+        &db,
+        &[
+            "product",
+            "add",
+            "--sku",
+            "NEG",
+            "--name",
+            "Neg",
+            "--price-cents",
+            "100",
+            "--stock",
+            "-1",
+        ],
+    );
     assert!(one_line_error(&negative).contains("--stock"));
     assert_eq!(count(&db, "products"), 1);
-    assert_eq!(count(&db, "stock_movements"), 1, "the initial stock arrived as one restock movement");
+    assert_eq!(
+        count(&db, "stock_movements"),
+        1,
+        "the initial stock arrived as one restock movement"
+    );
 }
 
 #[test]
 fn seed_demo_is_safe_to_run_twice() {
     let db = TestDb::create();
     let first = shopcounter(&db, &["seed-demo"]);
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let printed = String::from_utf8_lossy(&first.stdout);
-    assert!(printed.contains("alice") && printed.contains("admin"), "prints the demo logins: {printed}");
-    let (stores, products, users, movements) = (count(&db, "stores"), count(&db, "products"), count(&db, "users"), count(&db, "stock_movements"));
+    assert!(
+        printed.contains("alice") && printed.contains("admin"),
+        "prints the demo logins: {printed}"
+    );
+    let (stores, products, users, movements) = (
+        count(&db, "stores"),
+        count(&db, "products"),
+        count(&db, "users"),
+        count(&db, "stock_movements"),
+    );
     assert_eq!((stores, products), (2, 12));
     let second = shopcounter(&db, &["seed-demo"]);
-    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
     assert_eq!(
-        (count(&db, "stores"), count(&db, "products"), count(&db, "users"), count(&db, "stock_movements")),
+        (
+            count(&db, "stores"),
+            count(&db, "products"),
+            count(&db, "users"),
+            count(&db, "stock_movements")
+        ),
         (stores, products, users, movements),
         "a second run changes nothing"
     );

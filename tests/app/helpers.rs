@@ -79,7 +79,7 @@ pub struct TestApp {
 impl Drop for TestApp {
     fn drop(&mut self) {
         // The stop command is sent at once; waiting for it is not needed.
-        let _ = self.handle.stop(false);
+        drop(self.handle.stop(false));
     }
 }
 
