@@ -137,40 +137,30 @@ impl Drop for Browser {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn customer_logs_in_and_sees_the_catalog() {
+async fn seeded_customer_logs_in_and_sees_the_catalog() {
     let app = spawn_app().await;
-    app.product("MUG", "Tea Mug", 4500, 10);
-    app.product("POT", "Glass Teapot", 12900, 0);
-    app.account(
-        "alice",
-        "alice-password",
-        shopcounter::domain::Role::Customer,
-        None,
-    );
+    shopcounter::shop::seed::seed_demo(&mut app.conn()).expect("seed the demo shop");
+    app.sql("UPDATE products SET stock = 0 WHERE sku = 'MATCHA'");
+    app.sql("DELETE FROM stock_movements WHERE product_id = (SELECT id FROM products WHERE sku = 'MATCHA')");
 
     let browser = Browser::start(1280, 800).await;
     browser
-        .log_in(&app.address, "alice", "alice-password")
+        .log_in(&app.address, "alice", "alice-demo-pass")
         .await;
     let c = &browser.client;
     c.goto(&format!("{}/", app.address))
         .await
         .expect("open catalog");
-    let names: Vec<String> = {
-        let mut v = Vec::new();
-        for e in c
-            .find_all(Locator::Css(".product h2"))
-            .await
-            .expect("products")
-        {
-            v.push(e.text().await.expect("text"));
-        }
-        v
-    };
-    assert_eq!(
-        names,
-        vec!["Glass Teapot".to_string(), "Tea Mug".to_string()]
-    );
+    let mut names = Vec::new();
+    for e in c
+        .find_all(Locator::Css(".product h2"))
+        .await
+        .expect("products")
+    {
+        names.push(e.text().await.expect("text"));
+    }
+    assert_eq!(names.len(), 12, "the dozen demo products: {names:?}");
+    assert!(names.contains(&"Tea Mug".to_string()));
     let who = c
         .find(Locator::Css("[data-user]"))
         .await
@@ -178,12 +168,23 @@ async fn customer_logs_in_and_sees_the_catalog() {
         .text()
         .await
         .expect("text");
-    assert!(who.contains("alice"), "the header names the user: {who}");
-    let sold_out = c
-        .find(Locator::Css("[data-product-id] .badge-out"))
+    assert!(who.contains("Alice"), "the header names the user: {who}");
+    let matcha = c
+        .find(Locator::XPath(
+            "//li[h2[text()='Matcha 30 g']]//p[contains(@class,'badge-out')]",
+        ))
         .await
-        .expect("sold out badge");
-    assert_eq!(sold_out.text().await.expect("text"), "Sold out");
+        .expect("the sold-out product says so");
+    assert_eq!(matcha.text().await.expect("text"), "Sold out");
+    let add_buttons = c
+        .find_all(Locator::Css("form.add-to-cart button"))
+        .await
+        .expect("buttons");
+    assert_eq!(
+        add_buttons.len(),
+        11,
+        "every product in stock can be added to the cart"
+    );
     browser.screenshot("catalog-1280").await;
     browser.close().await;
 }
