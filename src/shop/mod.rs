@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admission;
+pub mod cart;
 pub mod catalog;
 pub mod orders;
 pub mod pickup;
