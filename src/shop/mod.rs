@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admission;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod customer_orders;
 pub mod orders;
 pub mod payment;

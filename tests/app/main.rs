@@ -9,6 +9,8 @@ mod helpers;
 mod invariants;
 
 mod accounts;
+mod browser_checkout;
+mod checkout;
 mod cli;
 mod database;
 mod security;
