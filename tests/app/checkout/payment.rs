@@ -41,7 +41,7 @@ async fn notify(
     (status, res.text().await.unwrap_or_default())
 }
 
-async fn pending_order(app: &TestApp, who: &Client, product: i64, store: i64) -> String {
+async fn pending_order(who: &Client, product: i64, store: i64) -> String {
     who.add_to_cart(product, "2").await;
     who.order_now(store, "online").await
 }
@@ -58,7 +58,7 @@ async fn paying_confirms_the_order_and_a_second_pay_is_told_already_paid() {
     let store = shop(&app);
     let mug = app.product("MUG", "Tea Mug", 1250, 10);
     let alice = app.customer("alice").await;
-    let order_no = pending_order(&app, &alice, mug, store).await;
+    let order_no = pending_order(&alice, mug, store).await;
     let token = alice.pay_token(&order_no).await;
     let paid = alice.pay_with(&order_no, &token).await;
     assert_eq!(paid.status, StatusCode::SEE_OTHER);
@@ -91,7 +91,7 @@ async fn provider_callback_twice_racing_the_customers_pay_records_one_payment() 
     let store = shop(&app);
     let mug = app.product("MUG", "Tea Mug", 1250, 10);
     let alice = Arc::new(app.customer("alice").await);
-    let order_no = pending_order(&app, &alice, mug, store).await;
+    let order_no = pending_order(&alice, mug, store).await;
     let amount = total_of(&app, &order_no).to_string();
     let token = alice.pay_token(&order_no).await;
     let secret = app.settings.payment_webhook_secret.clone();
@@ -140,7 +140,7 @@ async fn a_bad_signature_or_amount_is_400_and_changes_nothing() {
     let store = shop(&app);
     let mug = app.product("MUG", "Tea Mug", 1250, 10);
     let alice = app.customer("alice").await;
-    let order_no = pending_order(&app, &alice, mug, store).await;
+    let order_no = pending_order(&alice, mug, store).await;
     let amount = total_of(&app, &order_no).to_string();
     let (status, _) = notify(&app, &order_no, &amount, "prov-1", "not-the-secret").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -183,7 +183,7 @@ async fn an_unpaid_order_expires_its_stock_comes_back_and_a_late_pay_records_not
     let store = shop(&app);
     let mug = app.product("MUG", "Tea Mug", 1250, 10);
     let alice = app.customer("alice").await;
-    let order_no = pending_order(&app, &alice, mug, store).await;
+    let order_no = pending_order(&alice, mug, store).await;
     let token = alice.pay_token(&order_no).await;
     assert_eq!(
         app.sql_i64(&format!("SELECT stock FROM products WHERE id = {mug}")),
@@ -253,7 +253,7 @@ async fn pay_racing_expiry_exactly_one_wins() {
     let mut expired = 0;
     for i in 0..6 {
         let alice = app.customer(&format!("racer{i}")).await;
-        let order_no = pending_order(&app, &alice, mug, store).await;
+        let order_no = pending_order(&alice, mug, store).await;
         let token = alice.pay_token(&order_no).await;
         app.sql(&format!(
             "UPDATE orders SET expires_at = UTC_TIMESTAMP() + INTERVAL 1 SECOND WHERE order_no = '{order_no}'"
@@ -287,7 +287,7 @@ async fn customer_cancels_an_unpaid_order_and_the_stock_comes_back() {
     let store = shop(&app);
     let mug = app.product("MUG", "Tea Mug", 1250, 10);
     let alice = app.customer("alice").await;
-    let order_no = pending_order(&app, &alice, mug, store).await;
+    let order_no = pending_order(&alice, mug, store).await;
     let res = alice.post(&format!("/orders/{order_no}/cancel"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(status_of(&app, &order_no), 2);
@@ -298,7 +298,7 @@ async fn customer_cancels_an_unpaid_order_and_the_stock_comes_back() {
     let page = alice.get(&format!("/orders/{order_no}")).await;
     assert!(page.contains("You cancelled this order"));
     // A paid order cannot be cancelled by the customer.
-    let second = pending_order(&app, &alice, mug, store).await;
+    let second = pending_order(&alice, mug, store).await;
     alice.pay(&second).await;
     alice.post(&format!("/orders/{second}/cancel"), &[]).await;
     assert_eq!(status_of(&app, &second), 1);
