@@ -194,7 +194,11 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
             })
             .collect(),
         total: money(order.total_cents, symbol),
-        pay_method_label: PayMethod::parse(&order.pay_method).map_or("", PayMethod::label),
+        pay_method_label: match PayMethod::parse(&order.pay_method) {
+            Some(PayMethod::Online) => "Online",
+            Some(PayMethod::AtCounter) => "At the counter",
+            None => "",
+        },
         note: order.note.clone(),
         created: shop_time(s, order.created_at),
         paid: order.paid_at.map(|t| shop_time(s, t)),
