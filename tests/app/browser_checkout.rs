@@ -113,3 +113,48 @@ async fn customer_adds_two_products_checks_out_pays_and_sees_the_confirmed_order
 async fn the_same_purchase_works_at_phone_width() {
     buy_two_products_and_pay(390, 844, "phone").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sold_out_checkout_says_how_many_are_left() {
+    let app = spawn_app().await;
+    let store = app.store("SH01", "North Store");
+    let mug = app.product("MUG", "Tea Mug", 1250, 5);
+    app.account(
+        "alice",
+        "alice-password",
+        shopcounter::domain::Role::Customer,
+        None,
+    );
+    let b = Browser::start(390, 844).await;
+    b.log_in(&app.address, "alice", "alice-password").await;
+    add_product(&b, &app.address, "Tea Mug").await;
+    b.client
+        .goto(&format!("{}/checkout", app.address))
+        .await
+        .unwrap();
+    // Someone else buys 3 of the 5 while this page is open; then ask for 4.
+    app.sql(&format!(
+        "UPDATE cart_items SET quantity = 4 WHERE product_id = {mug}"
+    ));
+    app.sql(&format!(
+        "UPDATE products SET stock = 3 WHERE id = {mug}; \
+         INSERT INTO stock_movements (product_id, delta, reason, note, stock_after) \
+         VALUES ({mug}, -2, 'adjustment', 'test', 3)"
+    ));
+    let _ = store;
+    click(&b, "form.checkout-form button[type=submit]").await;
+    let message = b
+        .client
+        .wait()
+        .for_element(Locator::Css("[data-outcome='sold_out']"))
+        .await
+        .expect("the sold-out message")
+        .text()
+        .await
+        .unwrap();
+    assert!(message.contains("only 3 left of Tea Mug"), "{message}");
+    b.screenshot("checkout-phone-sold-out").await;
+    b.close().await;
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM orders"), 0);
+    assert_invariants(&app);
+}
