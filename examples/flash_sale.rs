@@ -115,6 +115,9 @@ impl Buyer {
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(1)
+            // Below the server's 5 s keep-alive, so the client never reuses a connection the
+            // server is just closing (that race is a transport error, not an answer of the app).
+            .pool_idle_timeout(Duration::from_secs(3))
             .timeout(Duration::from_secs(120))
             .build()
             .map_err(|e| e.to_string())?;
@@ -388,23 +391,42 @@ fn database_ceiling(
     let conflicts = Arc::new(AtomicU64::new(0));
     let barrier = Arc::new(std::sync::Barrier::new(conns + 1));
     let stop_at = Arc::new(Mutex::new(None::<Instant>));
+    // Connect one at a time: hundreds of simultaneous connects can overflow the server's accept
+    // backlog, and a client whose handshake never comes waits forever.
+    let connecting = Arc::new(Mutex::new(()));
     let mut threads = Vec::new();
     for _ in 0..conns {
-        let (url, commits, conflicts, barrier, stop_at) = (
+        let (url, commits, conflicts, barrier, stop_at, connecting) = (
             url.to_string(),
             Arc::clone(&commits),
             Arc::clone(&conflicts),
             Arc::clone(&barrier),
             Arc::clone(&stop_at),
+            Arc::clone(&connecting),
         );
         threads.push(std::thread::spawn(move || {
-            let mut conn = MysqlConnection::establish(&url).expect("ceiling connection");
-            conn.batch_execute(
-                "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; \
-                 SET time_zone = '+00:00', innodb_lock_wait_timeout = 2",
-            )
-            .expect("session setup");
+            let connected = {
+                let _one_at_a_time = connecting.lock();
+                MysqlConnection::establish(&url).map_err(|e| e.to_string()).and_then(|mut c| {
+                    c.batch_execute(
+                        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED; \
+                         SET time_zone = '+00:00', innodb_lock_wait_timeout = 2",
+                    )
+                    .map(|_| c)
+                    .map_err(|e| e.to_string())
+                })
+            };
+            // Everyone reaches both barriers, connected or not, so nobody waits forever:
+            // the first says "all connected", the second "the deadline is set, go".
             barrier.wait();
+            barrier.wait();
+            let mut conn = match connected {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("  ceiling: a connection failed: {e}");
+                    return;
+                }
+            };
             let deadline = stop_at.lock().ok().and_then(|s| *s).expect("deadline set");
             while Instant::now() < deadline {
                 let order_no = OrderNo::generate(chrono::Utc::now(), &mut rand::thread_rng());
@@ -446,11 +468,12 @@ fn database_ceiling(
             }
         }));
     }
-    if let Ok(mut s) = stop_at.lock() {
-        *s = Some(Instant::now() + Duration::from_secs(seconds) + Duration::from_millis(200));
-    }
     barrier.wait();
+    if let Ok(mut s) = stop_at.lock() {
+        *s = Some(Instant::now() + Duration::from_secs(seconds));
+    }
     let started = Instant::now();
+    barrier.wait();
     for t in threads {
         let _ = t.join();
     }
