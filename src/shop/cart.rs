@@ -25,11 +25,6 @@ impl CartLine {
     pub fn line_total_cents(&self) -> i64 {
         self.price_cents * i64::from(self.quantity)
     }
-
-    /// Can be checked out as it stands: on sale and enough on the shelf right now.
-    pub fn available(&self) -> bool {
-        self.active && self.stock >= self.quantity
-    }
 }
 
 /// Adds `quantity` of an active product; the same product merges into its line (capped at 99)
