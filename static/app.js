@@ -55,4 +55,8 @@
       }).catch(function () { video.remove(); });
     });
   }
+  // Order page: "Print pickup slip" prints the page; the print stylesheet leaves only the slip.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
 })();

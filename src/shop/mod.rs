@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admission;
 pub mod catalog;
+pub mod counter;
 pub mod orders;
 pub mod pickup;
 pub mod seed;

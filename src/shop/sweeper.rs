@@ -3,22 +3,62 @@
 use diesel::prelude::*;
 
 use crate::config::Settings;
-use crate::db::schema::submit_tokens;
+use crate::db::in_transaction;
+use crate::db::schema::{orders, submit_tokens};
+use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
+use crate::shop::orders::{cancel_order, CancelKind, Cancelled};
 
 #[derive(Debug, Default)]
 pub struct SweepReport {
     pub tokens_deleted: usize,
+    /// At-counter orders cancelled because nobody collected them within the pickup window.
+    pub pickup_window_cancelled: usize,
 }
 
-/// One pass: deletes used submit tokens older than 24 h.
+/// Orders looked at per pass of the pickup-window sweep (the next pass takes the rest).
+const PICKUP_WINDOW_BATCH: i64 = 500;
+
+/// One pass: deletes used submit tokens older than 24 h; cancels uncollected at-counter orders.
 pub fn sweep_once(
     conn: &mut MysqlConnection,
-    _settings: &Settings,
+    settings: &Settings,
 ) -> Result<SweepReport, AppError> {
     let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(24);
     let tokens_deleted =
         diesel::delete(submit_tokens::table.filter(submit_tokens::used_at.lt(cutoff)))
             .execute(conn)?;
-    Ok(SweepReport { tokens_deleted })
+    let pickup_window_cancelled = cancel_uncollected(conn, settings.pickup_window_hours)?;
+    Ok(SweepReport {
+        tokens_deleted,
+        pickup_window_cancelled,
+    })
+}
+
+/// Cancels at-counter orders still waiting (`confirmed`/`ready`) after the pickup window, each in
+/// its own transaction through `cancel_order` (conditional on the state, so a hand-over racing the
+/// sweep wins or loses cleanly); their stock goes back with `release` movements and the code is free.
+pub fn cancel_uncollected(conn: &mut MysqlConnection, hours: i64) -> Result<usize, AppError> {
+    let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(hours);
+    let due: Vec<i64> = orders::table
+        .filter(orders::pay_method.eq(PayMethod::AtCounter.as_str()))
+        .filter(
+            orders::status.eq_any([OrderStatus::Confirmed.as_str(), OrderStatus::Ready.as_str()]),
+        )
+        .filter(orders::created_at.le(cutoff))
+        .order(orders::id.asc())
+        .limit(PICKUP_WINDOW_BATCH)
+        .select(orders::id)
+        .load(conn)?;
+    let reason = format!("Not collected within {hours} hours");
+    let mut cancelled = 0;
+    for id in due {
+        let outcome = in_transaction(conn, |c| {
+            cancel_order(c, id, CancelKind::PickupWindowPassed { hours }, None, &reason)
+        })?;
+        if matches!(outcome, Cancelled::Now { .. }) {
+            cancelled += 1;
+        }
+    }
+    Ok(cancelled)
 }
