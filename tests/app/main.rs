@@ -10,5 +10,7 @@ mod invariants;
 
 mod accounts;
 mod cli;
+mod counter;
 mod database;
+mod pickup;
 mod security;

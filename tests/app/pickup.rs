@@ -1,0 +1,422 @@
+//! Pickup codes: issuing in a crowded 3-digit space, concurrency, freed codes, the signed QR
+//! (decoded by a real decoder), and the sweeper's pickup-window pass.
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::sync::{Arc, Barrier};
+
+use diesel::prelude::*;
+use reqwest::StatusCode;
+
+use shopcounter::db::in_transaction;
+use shopcounter::db::schema::orders;
+use shopcounter::domain::{
+    damm_is_valid, qr_payload, OrderNo, OrderStatus, PayMethod, PickupCode, Purpose,
+    SubmitTokenSigner,
+};
+use shopcounter::error::AppError;
+use shopcounter::shop::counter::{hand_over, HandOver, StaffMember};
+use shopcounter::shop::pickup::{issue_pickup_code, Issued};
+use shopcounter::web::pickup_view::pickup_view;
+
+use super::fixtures::{create_order, MadeOrder, OrderSpec};
+use super::helpers::{spawn_app, spawn_app_with, TestApp};
+use super::invariants::assert_invariants;
+
+/// An empty confirmed order (no lines: fast), with its code from the real issuer.
+fn empty_order(app: &TestApp, user_id: i64, store_id: i64) -> MadeOrder {
+    create_order(
+        app,
+        &OrderSpec {
+            user_id,
+            store_id,
+            pay_method: PayMethod::AtCounter,
+            status: OrderStatus::Confirmed,
+            lines: &[],
+        },
+    )
+}
+
+/// Inserts a confirmed order and asks for a code in the same transaction; on `SpaceFull` the
+/// transaction is rolled back, as checkout does. Returns the code, or None when refused.
+fn try_confirmed_order(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    store_id: i64,
+    digits: usize,
+) -> Result<Option<String>, AppError> {
+    #[derive(Debug)]
+    enum Tx {
+        Full,
+        Failed(AppError),
+    }
+    impl From<diesel::result::Error> for Tx {
+        fn from(e: diesel::result::Error) -> Self {
+            Tx::Failed(e.into())
+        }
+    }
+    impl From<AppError> for Tx {
+        fn from(e: AppError) -> Self {
+            Tx::Failed(e)
+        }
+    }
+    impl shopcounter::db::TxError for Tx {
+        fn is_retryable(&self) -> bool {
+            matches!(self, Tx::Failed(e) if shopcounter::error::is_retryable(e))
+        }
+    }
+    let made = in_transaction(conn, |c| {
+        let order_no = OrderNo::generate(chrono::Utc::now(), &mut rand::thread_rng());
+        diesel::insert_into(orders::table)
+            .values((
+                orders::order_no.eq(order_no.as_str()),
+                orders::user_id.eq(user_id),
+                orders::store_id.eq(store_id),
+                orders::status.eq("confirmed"),
+                orders::pay_method.eq("at_counter"),
+                orders::total_cents.eq(0i64),
+            ))
+            .execute(c)?;
+        let id: i64 = orders::table
+            .filter(orders::order_no.eq(order_no.as_str()))
+            .select(orders::id)
+            .first(c)?;
+        match issue_pickup_code(c, id, digits)? {
+            Issued::Code(code) => Ok(code),
+            Issued::SpaceFull => Err(Tx::Full),
+        }
+    });
+    match made {
+        Ok(code) => Ok(Some(code)),
+        Err(Tx::Full) => Ok(None),
+        Err(Tx::Failed(e)) => Err(e),
+    }
+}
+
+fn active_codes(app: &TestApp) -> Vec<String> {
+    orders::table
+        .filter(orders::active_pickup_code.is_not_null())
+        .select(orders::pickup_code)
+        .load::<Option<String>>(&mut app.conn())
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+fn three_digit_app_shop(app: &TestApp) -> (i64, i64) {
+    let store = app.store("SH01", "North Store");
+    let customer = app.account(
+        "alice",
+        "alice-password",
+        shopcounter::domain::Role::Customer,
+        None,
+    );
+    (store, customer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_digit_codes_fill_to_exactly_1000_then_refuse_and_a_freed_code_is_issued_again() {
+    let app = spawn_app_with(|s| s.pickup_code_digits = 3).await;
+    let (store, customer) = three_digit_app_shop(&app);
+
+    let first: Vec<MadeOrder> = (0..900).map(|_| empty_order(&app, customer, store)).collect();
+    let codes: HashSet<String> = first.iter().map(|o| o.pickup_code.clone().unwrap()).collect();
+    assert_eq!(codes.len(), 900, "900 active orders, 900 distinct codes");
+    assert!(codes
+        .iter()
+        .all(|c| c.len() == 4 && damm_is_valid(c.as_bytes())));
+
+    // 90 % full and beyond: every order still gets a code, up to exactly 1000.
+    let rest: Vec<MadeOrder> = (0..100).map(|_| empty_order(&app, customer, store)).collect();
+    let all: HashSet<String> = active_codes(&app).into_iter().collect();
+    assert_eq!(all.len(), 1000);
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM orders"), 1000);
+
+    // The 1001st is refused and leaves nothing behind.
+    let refused = try_confirmed_order(&mut app.conn(), customer, store, 3).unwrap();
+    assert_eq!(refused, None, "the space is full");
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM orders"), 1000);
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM orders WHERE pickup_code IS NULL"),
+        0
+    );
+
+    // A hand-over frees its code, and the next order can have it (the only free one).
+    let staff_id = app.account(
+        "north",
+        "north-password",
+        shopcounter::domain::Role::Staff,
+        Some(store),
+    );
+    let signer = SubmitTokenSigner::new(
+        &app.settings.derived_key("submit-token"),
+        chrono::Duration::hours(2),
+    );
+    let handed = &rest[17];
+    let raw = signer.issue(
+        staff_id,
+        Purpose::Handover,
+        Some(handed.id),
+        chrono::Utc::now(),
+    );
+    let token = signer
+        .verify(
+            &raw,
+            staff_id,
+            Purpose::Handover,
+            Some(handed.id),
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    let outcome = hand_over(
+        &mut app.conn(),
+        StaffMember {
+            user_id: staff_id,
+            store_id: store,
+        },
+        handed.id,
+        &token,
+        true,
+    )
+    .unwrap();
+    assert!(matches!(outcome, HandOver::Done { .. }), "{outcome:?}");
+    let again = try_confirmed_order(&mut app.conn(), customer, store, 3).unwrap();
+    assert_eq!(again, handed.pickup_code, "the freed code is issued again");
+    assert_eq!(active_codes(&app).len(), 1000);
+    assert_eq!(
+        try_confirmed_order(&mut app.conn(), customer, store, 3).unwrap(),
+        None
+    );
+    assert_invariants(&app);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_threads_issuing_in_a_nearly_full_space_never_share_a_code_and_never_fail() {
+    let app = spawn_app_with(|s| s.pickup_code_digits = 3).await;
+    let (store, customer) = three_digit_app_shop(&app);
+    for _ in 0..950 {
+        empty_order(&app, customer, store);
+    }
+    // 12 threads × 8 orders = 96 attempts for the 50 free codes.
+    let threads = 12;
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let barrier = barrier.clone();
+            let mut conn = app.conn();
+            std::thread::spawn(move || {
+                barrier.wait();
+                (0..8)
+                    .map(|_| try_confirmed_order(&mut conn, customer, store, 3))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut issued = Vec::new();
+    let mut refused = 0;
+    for h in handles {
+        for result in h.join().unwrap() {
+            match result {
+                Ok(Some(code)) => issued.push(code),
+                Ok(None) => refused += 1,
+                Err(e) => panic!("issuing failed instead of answering: {e:?}"),
+            }
+        }
+    }
+    assert_eq!(issued.len(), 50, "every free code was issued");
+    assert_eq!(refused, 46, "the rest were refused cleanly");
+    let active = active_codes(&app);
+    assert_eq!(active.len(), 1000);
+    assert_eq!(active.iter().collect::<HashSet<_>>().len(), 1000);
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM orders"), 1000);
+    assert_invariants(&app);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn default_codes_have_six_digits_and_a_check_digit_and_stay_unique() {
+    let app = spawn_app().await;
+    let store = app.store("SH01", "North Store");
+    let customer = app.account(
+        "alice",
+        "alice-password",
+        shopcounter::domain::Role::Customer,
+        None,
+    );
+    let codes: Vec<String> = (0..50)
+        .map(|_| empty_order(&app, customer, store).pickup_code.unwrap())
+        .collect();
+    assert!(codes
+        .iter()
+        .all(|c| c.len() == 7 && damm_is_valid(c.as_bytes())));
+    assert_eq!(codes.iter().collect::<HashSet<_>>().len(), 50);
+}
+
+/// Renders an SVG with rsvg-convert and decodes it with zbarimg.
+fn decode_qr(svg: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("shopcounter-qr-{}", rand::random::<u64>()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (svg_path, png_path) = (dir.join("qr.svg"), dir.join("qr.png"));
+    std::fs::write(&svg_path, svg).unwrap();
+    let rendered = Command::new("rsvg-convert")
+        .args(["--width", "400", "--height", "400", "--background-color", "white", "-o"])
+        .arg(&png_path)
+        .arg(&svg_path)
+        .status()
+        .expect("rsvg-convert (librsvg2-bin) is installed");
+    assert!(rendered.success());
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(&png_path)
+        .output()
+        .expect("zbarimg (zbar-tools) is installed");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success(), "zbarimg found no QR code");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pickup_qr_decodes_to_the_signed_payload_and_a_changed_one_is_refused_as_forged() {
+    let app = spawn_app().await;
+    let shop = app.counter_shop();
+    let order = app.confirmed_order(&shop, shop.north, PayMethod::Online);
+    let state = app.state();
+    let stored = shopcounter::shop::orders::by_id(&mut app.conn(), order.id).unwrap();
+
+    let view = pickup_view(&state, &stored, "North Store").expect("a pickup block");
+    assert_eq!(Some(view.digits.clone()), order.pickup_code);
+    assert_eq!(view.grouped, shopcounter::domain::group_digits(&view.digits));
+    assert!(view.qr_svg.starts_with("<svg"));
+    let payload = decode_qr(&view.qr_svg);
+    let code = PickupCode::from_digits(&view.digits).unwrap();
+    let expected = qr_payload(
+        &state.qr_key,
+        &OrderNo::parse(&order.order_no).unwrap(),
+        &code,
+    );
+    assert_eq!(payload, expected);
+    assert!(payload.starts_with(&format!("SC1:{}:{}:", order.order_no, view.digits)));
+
+    // Scanned at the counter (a scanner types it and presses Enter): a match.
+    let staff = app.staff("north", shop.north).await;
+    let screen = staff.look_up(&payload).await;
+    assert_eq!(
+        screen.attr_of("[data-outcome]", "data-outcome").as_deref(),
+        Some("matched")
+    );
+
+    // Someone edits the payload to point at another order, or another code: forged.
+    let other = app.confirmed_order(&shop, shop.north, PayMethod::Online);
+    let parts: Vec<&str> = payload.split(':').collect();
+    let other_code = other.pickup_code.clone().unwrap();
+    let forged_order = format!("SC1:{}:{}:{}", other.order_no, parts[2], parts[3]);
+    let forged_code = format!("SC1:{}:{}:{}", parts[1], other_code, parts[3]);
+    for forged in [forged_order, forged_code] {
+        let res = staff.post("/counter/lookup", &[("code", &forged)]).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{forged}");
+        assert!(
+            res.text_of("#code-error")
+                .unwrap_or_default()
+                .contains("not issued by this shop"),
+            "{}",
+            res.body
+        );
+    }
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM pickup_lookups WHERE outcome = 'invalid' AND order_id IS NULL"),
+        2
+    );
+
+    // Orders without an active code have no pickup block.
+    app.sql(&format!(
+        "UPDATE orders SET status = 'picked_up' WHERE id = {}",
+        order.id
+    ));
+    let stored = shopcounter::shop::orders::by_id(&mut app.conn(), order.id).unwrap();
+    assert!(pickup_view(&state, &stored, "North Store").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ready_orders_say_so_in_the_pickup_block() {
+    let app = spawn_app().await;
+    let shop = app.counter_shop();
+    let order = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
+    let state = app.state();
+    let stored = shopcounter::shop::orders::by_id(&mut app.conn(), order.id).unwrap();
+    assert!(!pickup_view(&state, &stored, "North Store").unwrap().ready);
+    app.sql(&format!(
+        "UPDATE orders SET status = 'ready' WHERE id = {}",
+        order.id
+    ));
+    let stored = shopcounter::shop::orders::by_id(&mut app.conn(), order.id).unwrap();
+    let view = pickup_view(&state, &stored, "North Store").unwrap();
+    assert!(view.ready);
+    assert_eq!(view.store_name, "North Store");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweeper_cancels_uncollected_at_counter_orders_and_frees_their_code() {
+    let app = spawn_app().await;
+    let shop = app.counter_shop();
+    let stale = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
+    let stale_ready = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
+    let fresh = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
+    let paid_online = app.confirmed_order(&shop, shop.north, PayMethod::Online);
+    app.sql(&format!(
+        "UPDATE orders SET created_at = NOW() - INTERVAL 49 HOUR WHERE id IN ({}, {}, {});
+         UPDATE orders SET status = 'ready' WHERE id = {};
+         UPDATE orders SET created_at = NOW() - INTERVAL 47 HOUR WHERE id = {};",
+        stale.id, stale_ready.id, paid_online.id, stale_ready.id, fresh.id
+    ));
+    let stock_before = app.sql_i64(&format!(
+        "SELECT stock FROM products WHERE id = {}",
+        shop.mug
+    ));
+
+    let report =
+        shopcounter::shop::sweeper::sweep_once(&mut app.conn(), &app.settings).unwrap();
+    assert_eq!(report.pickup_window_cancelled, 2);
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT COUNT(*) FROM orders WHERE id IN ({}, {}) AND status = 'cancelled' \
+             AND active_pickup_code IS NULL AND cancelled_at IS NOT NULL",
+            stale.id, stale_ready.id
+        )),
+        2
+    );
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT COUNT(*) FROM orders WHERE id IN ({}, {}) AND status = 'confirmed'",
+            fresh.id, paid_online.id
+        )),
+        2,
+        "younger orders and paid online orders stay"
+    );
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT stock FROM products WHERE id = {}",
+            shop.mug
+        )),
+        stock_before + 4,
+        "2 mugs from each cancelled order are back on the shelf"
+    );
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT COUNT(*) FROM stock_movements WHERE reason = 'release' AND order_id IN ({}, {})",
+            stale.id, stale_ready.id
+        )),
+        4
+    );
+    // A second pass (another instance, or the next tick) changes nothing.
+    let again = shopcounter::shop::sweeper::sweep_once(&mut app.conn(), &app.settings).unwrap();
+    assert_eq!(again.pickup_window_cancelled, 0);
+
+    // At the counter the code now says cancelled.
+    let staff = app.staff("north", shop.north).await;
+    let res = staff.look_up(stale.pickup_code.as_deref().unwrap()).await;
+    assert_eq!(
+        res.attr_of("[data-outcome]", "data-outcome").as_deref(),
+        Some("cancelled")
+    );
+    assert_invariants(&app);
+}
