@@ -61,9 +61,13 @@ impl Handable {
 pub enum Verdict {
     Match(Handable),
     /// No order has this code (`code` grouped for display).
-    NotFound { code: String },
+    NotFound {
+        code: String,
+    },
     /// The order belongs to another store: named, and not handed over here.
-    WrongStore { store_name: String },
+    WrongStore {
+        store_name: String,
+    },
     AlreadyPickedUp {
         order_no: String,
         at: Option<NaiveDateTime>,
@@ -253,9 +257,7 @@ fn judge(conn: &mut MysqlConnection, order: Order, store_id: i64) -> Result<Verd
         });
     }
     Ok(match order.status() {
-        Some(OrderStatus::Confirmed | OrderStatus::Ready) => {
-            Verdict::Match(handable(conn, order)?)
-        }
+        Some(OrderStatus::Confirmed | OrderStatus::Ready) => Verdict::Match(handable(conn, order)?),
         Some(OrderStatus::PickedUp) => Verdict::AlreadyPickedUp {
             by: user_name(conn, order.picked_up_by)?,
             at: order.picked_up_at,
@@ -337,7 +339,9 @@ pub enum HandOver {
         collected_cents: Option<i64>,
     },
     /// This very form was submitted before (double click, resubmit): nothing new happened.
-    AlreadySubmitted { order_no: String },
+    AlreadySubmitted {
+        order_no: String,
+    },
     /// Someone (maybe another counter, a moment ago) handed it over already.
     AlreadyHandedOver {
         order_no: String,
@@ -346,15 +350,21 @@ pub enum HandOver {
     },
     /// An at-counter order and the "payment collected" box was not ticked: nothing happened.
     PaymentNotCollected(Handable),
-    WrongStore { store_name: String },
-    Cancelled { order_no: String },
+    WrongStore {
+        store_name: String,
+    },
+    Cancelled {
+        order_no: String,
+    },
     /// An online order that is not paid yet.
-    NotPaid { order_no: String },
+    NotPaid {
+        order_no: String,
+    },
 }
 
 /// Any outcome but `Done` rolls the transaction back (the submit token stays fresh).
 enum Abort {
-    Outcome(HandOver),
+    Outcome(Box<HandOver>),
     Failed(AppError),
 }
 
@@ -392,7 +402,8 @@ pub fn hand_over(
         hand_over_in_tx(c, staff, order_id, token, payment_collected)
     });
     match done {
-        Ok(outcome) | Err(Abort::Outcome(outcome)) => Ok(outcome),
+        Ok(outcome) => Ok(outcome),
+        Err(Abort::Outcome(outcome)) => Ok(*outcome),
         Err(Abort::Failed(e)) => Err(e),
     }
 }
@@ -444,7 +455,7 @@ fn hand_over_in_tx(
         .select(Order::as_select())
         .first(conn)?;
     if matched != 1 {
-        return Err(Abort::Outcome(why_not(conn, order, staff)?));
+        return Err(Abort::Outcome(Box::new(why_not(conn, order, staff)?)));
     }
     let collected_cents = if order.pay_method == PayMethod::AtCounter.as_str() {
         diesel::insert_into(payments::table)
@@ -515,9 +526,14 @@ pub fn order_id(conn: &mut MysqlConnection, order_no: &str) -> Result<Option<i64
 /// The outcome of pressing Mark ready.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MarkReady {
-    Done { order_no: String },
+    Done {
+        order_no: String,
+    },
     /// Not `confirmed` (any more): ready already, handed over, cancelled or unpaid.
-    NotConfirmed { order_no: String, status: OrderStatus },
+    NotConfirmed {
+        order_no: String,
+        status: OrderStatus,
+    },
     /// No such order at this store.
     NotHere,
 }
@@ -622,7 +638,17 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
         let mut out: Vec<Queued> = rows
             .into_iter()
             .map(
-                |(id, order_no, customer_name, _, pay_method, total_cents, created, paid, ready_at)| {
+                |(
+                    id,
+                    order_no,
+                    customer_name,
+                    _,
+                    pay_method,
+                    total_cents,
+                    created,
+                    paid,
+                    ready_at,
+                )| {
                     Queued {
                         since: if ready {
                             ready_at.unwrap_or(created)

@@ -82,6 +82,9 @@ pub fn issue_pickup_code(
         }
         batch = batch.saturating_mul(2);
     }
-    tracing::warn!(digits, "no free pickup code found; the code space is (nearly) full");
+    tracing::warn!(
+        digits,
+        "no free pickup code found; the code space is (nearly) full"
+    );
     Ok(Issued::SpaceFull)
 }

@@ -54,7 +54,13 @@ pub fn cancel_uncollected(conn: &mut MysqlConnection, hours: i64) -> Result<usiz
     let mut cancelled = 0;
     for id in due {
         let outcome = in_transaction(conn, |c| {
-            cancel_order(c, id, CancelKind::PickupWindowPassed { hours }, None, &reason)
+            cancel_order(
+                c,
+                id,
+                CancelKind::PickupWindowPassed { hours },
+                None,
+                &reason,
+            )
         })?;
         if matches!(outcome, Cancelled::Now { .. }) {
             cancelled += 1;

@@ -184,9 +184,7 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
                 StatusCode::BAD_REQUEST,
             )
         }
-        Lookup::Looked { lookup_id, .. } => {
-            Ok(see_other(&format!("/counter/lookups/{lookup_id}")))
-        }
+        Lookup::Looked { lookup_id, .. } => Ok(see_other(&format!("/counter/lookups/{lookup_id}"))),
     }
 }
 
@@ -428,7 +426,9 @@ fn short_no(order_no: &str) -> String {
 /// A UTC time from the database as the shop's clock shows it: `14:02` today, else `3 Dec 14:02`.
 fn shop_time(t: NaiveDateTime, offset: FixedOffset) -> String {
     let local = offset.from_utc_datetime(&t);
-    let today = offset.from_utc_datetime(&Utc::now().naive_utc()).date_naive();
+    let today = offset
+        .from_utc_datetime(&Utc::now().naive_utc())
+        .date_naive();
     if local.date_naive() == today {
         local.format("%H:%M").to_string()
     } else {

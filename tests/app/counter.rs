@@ -88,11 +88,17 @@ impl Client {
 }
 
 fn outcome(page: &Page) -> Option<String> {
-    page.attr_of(".counter-result [data-outcome], [data-outcome]", "data-outcome")
+    page.attr_of(
+        ".counter-result [data-outcome], [data-outcome]",
+        "data-outcome",
+    )
 }
 
 fn code_of(order: &MadeOrder) -> String {
-    order.pickup_code.clone().expect("a confirmed order has a code")
+    order
+        .pickup_code
+        .clone()
+        .expect("a confirmed order has a code")
 }
 
 /// `4829137` → `482 9137`, as a customer reads it out.
@@ -107,7 +113,9 @@ async fn typed_code_with_spaces_matches_and_hand_over_records_who_and_when() {
     let order = app.confirmed_order(&shop, shop.north, PayMethod::Online);
     let staff = app.staff("north", shop.north).await;
 
-    let screen = staff.look_up(&format!("  {}  ", spaced(&code_of(&order)))).await;
+    let screen = staff
+        .look_up(&format!("  {}  ", spaced(&code_of(&order))))
+        .await;
     assert_eq!(screen.status, StatusCode::OK);
     assert_eq!(outcome(&screen).as_deref(), Some("matched"));
     assert!(screen.contains("alice"), "the customer is named");
@@ -152,7 +160,10 @@ async fn typed_code_with_spaces_matches_and_hand_over_records_who_and_when() {
         again.text_of("[data-picked-up-by]").as_deref(),
         Some("north")
     );
-    assert!(again.input_value("submit_token").is_none(), "no hand-over form");
+    assert!(
+        again.input_value("submit_token").is_none(),
+        "no hand-over form"
+    );
     assert_invariants(&app);
 }
 
@@ -172,7 +183,11 @@ async fn at_counter_order_is_handed_over_only_with_the_payment_collected_and_rec
 
     let refused = staff.hand_over(&screen, false).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
-    assert!(refused.text_of("#collect-error").is_some(), "{}", refused.body);
+    assert!(
+        refused.text_of("#collect-error").is_some(),
+        "{}",
+        refused.body
+    );
     assert_eq!(
         app.sql_i64(&format!(
             "SELECT COUNT(*) FROM orders WHERE id = {} AND status = 'confirmed'",
@@ -304,7 +319,10 @@ async fn another_stores_order_is_refused_and_the_store_named() {
         screen.text_of("[data-store-name]").as_deref(),
         Some("Harbour Store")
     );
-    assert!(screen.input_value("submit_token").is_none(), "no hand-over form");
+    assert!(
+        screen.input_value("submit_token").is_none(),
+        "no hand-over form"
+    );
     assert!(!screen.contains("/handover"));
 
     // Even a correctly signed hand-over form for that order is refused by the UPDATE's store guard.
@@ -352,7 +370,11 @@ async fn typos_are_not_a_valid_code_and_no_order_is_looked_up() {
     let staff = app.staff("north", shop.north).await;
 
     let mut changed = code.clone().into_bytes();
-    changed[2] = if changed[2] == b'9' { b'0' } else { changed[2] + 1 };
+    changed[2] = if changed[2] == b'9' {
+        b'0'
+    } else {
+        changed[2] + 1
+    };
     let changed = String::from_utf8(changed).unwrap();
     // Swap the first two neighbours that differ.
     let mut swapped = code.clone().into_bytes();
@@ -362,7 +384,12 @@ async fn typos_are_not_a_valid_code_and_no_order_is_looked_up() {
     swapped.swap(i, i + 1);
     let swapped = String::from_utf8(swapped).unwrap();
 
-    for typo in [&changed, &swapped, &"12ab34".to_string(), &"123".to_string()] {
+    for typo in [
+        &changed,
+        &swapped,
+        &"12ab34".to_string(),
+        &"123".to_string(),
+    ] {
         let res = staff.post("/counter/lookup", &[("code", typo)]).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{typo}");
         let message = res.text_of("#code-error").unwrap_or_default();
@@ -371,7 +398,9 @@ async fn typos_are_not_a_valid_code_and_no_order_is_looked_up() {
         assert!(res.input_value("submit_token").is_none());
     }
     assert_eq!(
-        app.sql_i64("SELECT COUNT(*) FROM pickup_lookups WHERE outcome = 'invalid' AND order_id IS NULL"),
+        app.sql_i64(
+            "SELECT COUNT(*) FROM pickup_lookups WHERE outcome = 'invalid' AND order_id IS NULL"
+        ),
         4,
         "each typo is recorded as invalid, with no order read"
     );
@@ -424,7 +453,9 @@ async fn unknown_and_cancelled_codes_get_their_own_screens() {
     assert!(res.contains("Customer called to cancel"));
     assert!(res.input_value("submit_token").is_none());
     assert_eq!(
-        app.sql_i64("SELECT COUNT(*) FROM pickup_lookups WHERE outcome IN ('not_found', 'cancelled')"),
+        app.sql_i64(
+            "SELECT COUNT(*) FROM pickup_lookups WHERE outcome IN ('not_found', 'cancelled')"
+        ),
         2
     );
     assert_invariants(&app);
@@ -473,7 +504,10 @@ async fn failed_lookups_sent_all_at_once_are_still_throttled_at_ten() {
         let (staff, barrier) = (staff.clone(), barrier.clone());
         tasks.push(tokio::spawn(async move {
             barrier.wait().await;
-            staff.post("/counter/lookup", &[("code", "99")]).await.status
+            staff
+                .post("/counter/lookup", &[("code", "99")])
+                .await
+                .status
         }));
     }
     let mut refused = 0;
@@ -521,8 +555,14 @@ async fn queue_lists_orders_oldest_first_and_mark_ready_moves_them() {
             third.order_no.clone()
         ]
     );
-    assert!(!page.contains(&elsewhere.order_no), "only this store's orders");
-    assert!(page.contains("40 min") && page.contains("20 min"), "how long each waited");
+    assert!(
+        !page.contains(&elsewhere.order_no),
+        "only this store's orders"
+    );
+    assert!(
+        page.contains("40 min") && page.contains("20 min"),
+        "how long each waited"
+    );
     assert!(page.contains("collect ¥33.00"));
 
     let res = staff
@@ -556,7 +596,10 @@ async fn queue_lists_orders_oldest_first_and_mark_ready_moves_them() {
         .contains("was not marked ready: it is ready for pickup"));
     // Another store's order: not found here, untouched.
     let res = staff
-        .post(&format!("/counter/orders/{}/ready", elsewhere.order_no), &[])
+        .post(
+            &format!("/counter/orders/{}/ready", elsewhere.order_no),
+            &[],
+        )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(
@@ -569,7 +612,10 @@ async fn queue_lists_orders_oldest_first_and_mark_ready_moves_them() {
     // A ready order is still handed over by its code.
     let screen = staff.look_up(&code_of(&second)).await;
     assert_eq!(outcome(&screen).as_deref(), Some("matched"));
-    assert_eq!(staff.hand_over(&screen, false).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        staff.hand_over(&screen, false).await.status,
+        StatusCode::SEE_OTHER
+    );
     assert!(!staff.get("/counter").await.contains(&second.order_no));
     assert_invariants(&app);
 }
@@ -606,7 +652,10 @@ async fn the_counter_is_for_staff_and_lookups_are_private_to_their_maker() {
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let result_page = res.location.unwrap();
     let colleague = app.staff("north2", shop.north).await;
-    assert_eq!(colleague.get(&result_page).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        colleague.get(&result_page).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(staff.get(&result_page).await.status, StatusCode::OK);
     // A forged hand-over token is refused before anything happens.
     let res = staff

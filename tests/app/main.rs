@@ -4,6 +4,7 @@
 //! pointing at a server where the user may create and drop `test_*` databases.
 
 mod browser;
+mod browser_counter;
 mod fixtures;
 mod helpers;
 mod invariants;

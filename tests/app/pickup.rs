@@ -120,15 +120,22 @@ async fn three_digit_codes_fill_to_exactly_1000_then_refuse_and_a_freed_code_is_
     let app = spawn_app_with(|s| s.pickup_code_digits = 3).await;
     let (store, customer) = three_digit_app_shop(&app);
 
-    let first: Vec<MadeOrder> = (0..900).map(|_| empty_order(&app, customer, store)).collect();
-    let codes: HashSet<String> = first.iter().map(|o| o.pickup_code.clone().unwrap()).collect();
+    let first: Vec<MadeOrder> = (0..900)
+        .map(|_| empty_order(&app, customer, store))
+        .collect();
+    let codes: HashSet<String> = first
+        .iter()
+        .map(|o| o.pickup_code.clone().unwrap())
+        .collect();
     assert_eq!(codes.len(), 900, "900 active orders, 900 distinct codes");
     assert!(codes
         .iter()
         .all(|c| c.len() == 4 && damm_is_valid(c.as_bytes())));
 
     // 90 % full and beyond: every order still gets a code, up to exactly 1000.
-    let rest: Vec<MadeOrder> = (0..100).map(|_| empty_order(&app, customer, store)).collect();
+    let rest: Vec<MadeOrder> = (0..100)
+        .map(|_| empty_order(&app, customer, store))
+        .collect();
     let all: HashSet<String> = active_codes(&app).into_iter().collect();
     assert_eq!(all.len(), 1000);
     assert_eq!(app.sql_i64("SELECT COUNT(*) FROM orders"), 1000);
@@ -259,7 +266,15 @@ fn decode_qr(svg: &str) -> String {
     let (svg_path, png_path) = (dir.join("qr.svg"), dir.join("qr.png"));
     std::fs::write(&svg_path, svg).unwrap();
     let rendered = Command::new("rsvg-convert")
-        .args(["--width", "400", "--height", "400", "--background-color", "white", "-o"])
+        .args([
+            "--width",
+            "400",
+            "--height",
+            "400",
+            "--background-color",
+            "white",
+            "-o",
+        ])
         .arg(&png_path)
         .arg(&svg_path)
         .status()
@@ -285,7 +300,10 @@ async fn the_pickup_qr_decodes_to_the_signed_payload_and_a_changed_one_is_refuse
 
     let view = pickup_view(&state, &stored, "North Store").expect("a pickup block");
     assert_eq!(Some(view.digits.clone()), order.pickup_code);
-    assert_eq!(view.grouped, shopcounter::domain::group_digits(&view.digits));
+    assert_eq!(
+        view.grouped,
+        shopcounter::domain::group_digits(&view.digits)
+    );
     assert!(view.qr_svg.starts_with("<svg"));
     let payload = decode_qr(&view.qr_svg);
     let code = PickupCode::from_digits(&view.digits).unwrap();
@@ -323,7 +341,9 @@ async fn the_pickup_qr_decodes_to_the_signed_payload_and_a_changed_one_is_refuse
         );
     }
     assert_eq!(
-        app.sql_i64("SELECT COUNT(*) FROM pickup_lookups WHERE outcome = 'invalid' AND order_id IS NULL"),
+        app.sql_i64(
+            "SELECT COUNT(*) FROM pickup_lookups WHERE outcome = 'invalid' AND order_id IS NULL"
+        ),
         2
     );
 
@@ -373,8 +393,7 @@ async fn the_sweeper_cancels_uncollected_at_counter_orders_and_frees_their_code(
         shop.mug
     ));
 
-    let report =
-        shopcounter::shop::sweeper::sweep_once(&mut app.conn(), &app.settings).unwrap();
+    let report = shopcounter::shop::sweeper::sweep_once(&mut app.conn(), &app.settings).unwrap();
     assert_eq!(report.pickup_window_cancelled, 2);
     assert_eq!(
         app.sql_i64(&format!(
