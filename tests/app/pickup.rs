@@ -439,3 +439,65 @@ async fn the_sweeper_cancels_uncollected_at_counter_orders_and_frees_their_code(
     );
     assert_invariants(&app);
 }
+
+/// The duplicate-key path, made deterministic: with one free code left, transaction A takes it
+/// and holds it uncommitted; B does not see A's row in its `IN (...)` check, tries the same code,
+/// and waits on the unique index. A rolls back → B gets the code. A commits → B gets a 1062,
+/// moves on, finds the space full and refuses cleanly — never an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_taken_by_an_uncommitted_order_is_skipped_on_duplicate_key() {
+    use diesel::connection::SimpleConnection;
+
+    let app = spawn_app_with(|s| s.pickup_code_digits = 3).await;
+    let (store, customer) = three_digit_app_shop(&app);
+    let made: Vec<MadeOrder> = (0..999)
+        .map(|_| empty_order(&app, customer, store))
+        .collect();
+
+    for a_commits in [false, true] {
+        let mut a = app.conn();
+        a.batch_execute("BEGIN").unwrap();
+        let order_no = OrderNo::generate(chrono::Utc::now(), &mut rand::thread_rng());
+        diesel::insert_into(orders::table)
+            .values((
+                orders::order_no.eq(order_no.as_str()),
+                orders::user_id.eq(customer),
+                orders::store_id.eq(store),
+                orders::status.eq("confirmed"),
+                orders::pay_method.eq("at_counter"),
+                orders::total_cents.eq(0i64),
+            ))
+            .execute(&mut a)
+            .unwrap();
+        let id: i64 = orders::table
+            .filter(orders::order_no.eq(order_no.as_str()))
+            .select(orders::id)
+            .first(&mut a)
+            .unwrap();
+        let Issued::Code(held) = issue_pickup_code(&mut a, id, 3).unwrap() else {
+            panic!("one code is free");
+        };
+
+        let mut b_conn = app.conn();
+        let b = std::thread::spawn(move || try_confirmed_order(&mut b_conn, customer, store, 3));
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        assert!(!b.is_finished(), "B waits for A's uncommitted code");
+        a.batch_execute(if a_commits { "COMMIT" } else { "ROLLBACK" })
+            .unwrap();
+        let b = b.join().unwrap().expect("no error, whatever A did");
+        if a_commits {
+            assert_eq!(b, None, "A kept the last code: B is refused cleanly");
+        } else {
+            assert_eq!(b, Some(held), "A rolled back: B has the code");
+            // Free one code again for the next round.
+            app.sql(&format!(
+                "UPDATE orders SET status = 'picked_up' WHERE id = {}",
+                made[0].id
+            ));
+        }
+    }
+    let active = active_codes(&app);
+    assert_eq!(active.len(), 1000);
+    assert_eq!(active.iter().collect::<HashSet<_>>().len(), 1000);
+    assert_invariants(&app);
+}
