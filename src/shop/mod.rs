@@ -2,9 +2,13 @@
 
 pub mod accounts;
 pub mod admission;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod counter;
+pub mod customer_orders;
 pub mod orders;
+pub mod payment;
 pub mod pickup;
 pub mod seed;
 pub mod stock;

@@ -10,6 +10,8 @@ mod helpers;
 mod invariants;
 
 mod accounts;
+mod browser_checkout;
+mod checkout;
 mod cli;
 mod counter;
 mod database;
