@@ -137,3 +137,97 @@ async fn staff_types_a_code_with_spaces_hands_over_and_is_back_at_an_empty_focus
     );
     browser.close().await;
 }
+
+/// Makes the page look as printed: the stylesheet's `@media print` rules applied on screen.
+const EMULATE_PRINT: &str = r#"
+  var css = "";
+  for (const sheet of document.styleSheets) {
+    for (const rule of sheet.cssRules) {
+      if (rule instanceof CSSMediaRule && rule.media.mediaText.includes("print")) {
+        for (const inner of rule.cssRules) css += inner.cssText + "\n";
+      }
+    }
+  }
+  var style = document.createElement("style");
+  style.textContent = css;
+  document.head.appendChild(style);
+  return css.length;
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_order_page_on_a_phone_shows_the_code_large_and_the_qr() {
+    let app = spawn_app().await;
+    let shop = app.counter_shop();
+    let order = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
+    app.sql(&format!(
+        "UPDATE orders SET status = 'ready', ready_at = NOW() WHERE id = {}",
+        order.id
+    ));
+    let browser = Browser::start(390, 844).await;
+    browser
+        .log_in(&app.address, "alice", "alice-password")
+        .await;
+    let c = &browser.client;
+    c.goto(&format!("{}/orders/{}", app.address, order.order_no))
+        .await
+        .unwrap();
+    let code = c
+        .wait()
+        .for_element(Locator::Css("[data-pickup-code]"))
+        .await
+        .expect("the pickup code");
+    assert_eq!(
+        code.text().await.unwrap(),
+        group_digits(order.pickup_code.as_deref().unwrap())
+    );
+    let ready = c
+        .find(Locator::Css("[data-pickup-ready]"))
+        .await
+        .expect("ready banner");
+    assert_eq!(
+        ready.text().await.unwrap(),
+        "Ready for pickup at North Store"
+    );
+    // The code fits the phone's width and is big enough to read across a counter.
+    let (width, font_px) = {
+        let v = c
+            .execute(
+                "var e = document.querySelector('[data-pickup-code]'); \
+                 return [e.scrollWidth <= e.clientWidth, parseFloat(getComputedStyle(e).fontSize)];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        (v[0].as_bool().unwrap(), v[1].as_f64().unwrap())
+    };
+    assert!(width, "the code does not overflow");
+    assert!(font_px >= 40.0, "code font {font_px}px");
+    c.find(Locator::Css(".qr svg")).await.expect("the QR");
+    browser.screenshot("order-pickup-phone").await;
+
+    // The printed slip: only the pickup block, with order number and store.
+    c.execute(EMULATE_PRINT, vec![]).await.unwrap();
+    let visible = c
+        .execute(
+            "return [...document.querySelectorAll('main *')].filter(e => e.offsetParent !== null \
+             && !e.closest('.pickup-slip') && !e.querySelector('.pickup-slip')).length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let printed = c
+        .execute(
+            "return [...document.querySelectorAll('main *')].filter(e => e.offsetParent !== null \
+             && !e.closest('.pickup-slip') && !e.querySelector('.pickup-slip')).map(e => e.tagName + '.' + e.className).join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        visible.as_i64(),
+        Some(0),
+        "nothing but the slip is printed: {printed}"
+    );
+    browser.screenshot("order-pickup-print").await;
+    browser.close().await;
+}

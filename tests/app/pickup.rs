@@ -501,3 +501,150 @@ async fn a_code_taken_by_an_uncommitted_order_is_skipped_on_duplicate_key() {
     assert_eq!(active.iter().collect::<HashSet<_>>().len(), 1000);
     assert_invariants(&app);
 }
+
+/// The inline `<svg>…</svg>` inside the page's `.qr` block.
+fn qr_svg_of(body: &str) -> String {
+    let start = body.find("<div class=\"qr\"").expect("a QR block");
+    let svg_start = start + body[start..].find("<svg").expect("an inline svg");
+    let svg_end = svg_start + body[svg_start..].find("</svg>").expect("svg end") + "</svg>".len();
+    body[svg_start..svg_end].to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_order_page_shows_the_grouped_code_and_a_qr_that_decodes_to_the_signed_payload() {
+    let app = spawn_app().await;
+    let shop = app.counter_shop();
+    let customer = app.client();
+    customer.login("alice", "alice-password").await;
+    customer.add_to_cart(shop.mug, "2").await;
+    let order_no = customer.order_now(shop.north, "at_counter").await;
+    let code = app.sql_i64(&format!(
+        "SELECT CAST(pickup_code AS UNSIGNED) FROM orders WHERE order_no = '{order_no}' AND status = 'confirmed'"
+    ));
+    assert!(code > 0);
+
+    let page = customer.get(&format!("/orders/{order_no}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let digits = page
+        .attr_of("[data-pickup-code]", "data-pickup-code")
+        .expect("the code on the page");
+    assert_eq!(digits.len(), 7);
+    assert_eq!(digits.parse::<i64>().unwrap(), code);
+    assert_eq!(
+        page.text_of("[data-pickup-code]"),
+        Some(shopcounter::domain::group_digits(&digits))
+    );
+    assert!(page.contains("North Store"));
+
+    let payload = decode_qr(&qr_svg_of(&page.body));
+    let state = app.state();
+    assert_eq!(
+        payload,
+        qr_payload(
+            &state.qr_key,
+            &OrderNo::parse(&order_no).unwrap(),
+            &PickupCode::from_digits(&digits).unwrap()
+        )
+    );
+    // The staff's scanner reads it off the customer's phone.
+    let staff = app.staff("north", shop.north).await;
+    let screen = staff.look_up(&payload).await;
+    assert_eq!(
+        screen.attr_of("[data-outcome]", "data-outcome").as_deref(),
+        Some("matched")
+    );
+    assert!(!page.contains("data-pickup-ready"));
+
+    // Mark ready: the customer's page says so, prominently.
+    let res = staff
+        .post(&format!("/counter/orders/{order_no}/ready"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = customer.get(&format!("/orders/{order_no}")).await;
+    assert_eq!(
+        page.text_of("[data-pickup-ready]").as_deref(),
+        Some("Ready for pickup at North Store")
+    );
+    assert_eq!(
+        page.attr_of("[data-order-status]", "data-order-status")
+            .as_deref(),
+        Some("ready")
+    );
+
+    // Handed over: no code any more on the page.
+    let screen = staff.look_up(&digits).await;
+    assert_eq!(
+        staff.hand_over(&screen, true).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = customer.get(&format!("/orders/{order_no}")).await;
+    assert!(page
+        .attr_of("[data-pickup-code]", "data-pickup-code")
+        .is_none());
+    assert_invariants(&app);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkout_and_pay_in_a_full_code_space_are_refused_cleanly_until_a_code_is_free() {
+    let app = spawn_app_with(|s| s.pickup_code_digits = 3).await;
+    let (store, filler) = three_digit_app_shop(&app);
+    let made: Vec<MadeOrder> = (0..1000)
+        .map(|_| empty_order(&app, filler, store))
+        .collect();
+    let mug = app.product("MUG", "Tea Mug", 1250, 10);
+    let bob = app.customer("bob").await;
+    bob.add_to_cart(mug, "2").await;
+
+    // At the counter: the code is issued at checkout — refused, nothing ordered.
+    let res = bob.checkout(store, "at_counter").await;
+    assert!(
+        res.status.is_client_error() || res.status == StatusCode::SERVICE_UNAVAILABLE,
+        "refused with a message, not a 500: {}",
+        res.status
+    );
+    assert!(res.contains("Nothing was ordered"), "{}", res.body);
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM orders"), 1000);
+    assert_eq!(
+        app.sql_i64(&format!("SELECT stock FROM products WHERE id = {mug}")),
+        10
+    );
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM stock_movements WHERE reason = 'sale'"),
+        0
+    );
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM cart_items"),
+        1,
+        "cart intact"
+    );
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM submit_tokens"), 0);
+
+    // Online: the order waits for payment (no code yet); paying is refused and changes nothing.
+    let order_no = bob.order_now(store, "online").await;
+    let res = bob.pay(&order_no).await;
+    assert_ne!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT COUNT(*) FROM orders WHERE order_no = '{order_no}' AND status = 'pending_payment' \
+             AND pickup_code IS NULL AND paid_at IS NULL"
+        )),
+        1
+    );
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM payments WHERE method = 'online' AND provider_ref NOT LIKE 'fixture-%'"), 0);
+
+    // One order is collected: its code is free, and the payment goes through with it.
+    app.sql(&format!(
+        "UPDATE orders SET status = 'picked_up', picked_up_at = NOW() WHERE id = {}",
+        made[500].id
+    ));
+    let res = bob.pay(&order_no).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = bob.get(&format!("/orders/{order_no}")).await;
+    assert_eq!(
+        page.attr_of("[data-pickup-code]", "data-pickup-code"),
+        made[500].pickup_code,
+        "the freed code, the only one left"
+    );
+    assert_eq!(active_codes(&app).len(), 1000);
+    assert_invariants(&app);
+}
