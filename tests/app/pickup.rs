@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 use std::process::Command;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};
 
 use diesel::prelude::*;
@@ -11,30 +12,55 @@ use reqwest::StatusCode;
 use shopcounter::db::in_transaction;
 use shopcounter::db::schema::orders;
 use shopcounter::domain::{
-    damm_is_valid, qr_payload, OrderNo, OrderStatus, PayMethod, PickupCode, Purpose,
-    SubmitTokenSigner,
+    damm_is_valid, qr_payload, OrderNo, PayMethod, PickupCode, Purpose, SubmitTokenSigner,
 };
 use shopcounter::error::AppError;
 use shopcounter::shop::counter::{hand_over, HandOver, StaffMember};
 use shopcounter::shop::pickup::{issue_pickup_code, Issued};
 use shopcounter::web::pickup_view::pickup_view;
 
-use super::fixtures::{create_order, MadeOrder, OrderSpec};
+use super::fixtures::MadeOrder;
 use super::helpers::{spawn_app, spawn_app_with, TestApp};
 use super::invariants::assert_invariants;
 
-/// An empty confirmed order (no lines: fast), with its code from the real issuer.
+/// Order numbers for the orders these tests insert by the thousand: unique by construction
+/// (the fixture's random ones can collide when a thousand are made within one second).
+static NEXT_ORDER_NO: AtomicU64 = AtomicU64::new(100_000_000_000_000_000);
+
+fn next_order_no() -> String {
+    NEXT_ORDER_NO.fetch_add(1, Ordering::Relaxed).to_string()
+}
+
+/// An empty confirmed at-counter order (no lines: fast), with its code from the real issuer.
 fn empty_order(app: &TestApp, user_id: i64, store_id: i64) -> MadeOrder {
-    create_order(
-        app,
-        &OrderSpec {
-            user_id,
-            store_id,
-            pay_method: PayMethod::AtCounter,
-            status: OrderStatus::Confirmed,
-            lines: &[],
-        },
-    )
+    let mut conn = app.conn();
+    let order_no = next_order_no();
+    let (id, code) = in_transaction(&mut conn, |c| {
+        diesel::insert_into(orders::table)
+            .values((
+                orders::order_no.eq(&order_no),
+                orders::user_id.eq(user_id),
+                orders::store_id.eq(store_id),
+                orders::status.eq("confirmed"),
+                orders::pay_method.eq("at_counter"),
+                orders::total_cents.eq(0i64),
+            ))
+            .execute(c)?;
+        let id: i64 = orders::table
+            .filter(orders::order_no.eq(&order_no))
+            .select(orders::id)
+            .first(c)?;
+        match issue_pickup_code(c, id, app.settings.pickup_code_digits)? {
+            Issued::Code(code) => Ok::<_, AppError>((id, code)),
+            Issued::SpaceFull => Err(AppError::Conflict("space full".into())),
+        }
+    })
+    .expect("an order with a code");
+    MadeOrder {
+        id,
+        order_no,
+        pickup_code: Some(code),
+    }
 }
 
 /// Inserts a confirmed order and asks for a code in the same transaction; on `SpaceFull` the
@@ -65,11 +91,11 @@ fn try_confirmed_order(
             matches!(self, Tx::Failed(e) if shopcounter::error::is_retryable(e))
         }
     }
+    let order_no = next_order_no();
     let made = in_transaction(conn, |c| {
-        let order_no = OrderNo::generate(chrono::Utc::now(), &mut rand::thread_rng());
         diesel::insert_into(orders::table)
             .values((
-                orders::order_no.eq(order_no.as_str()),
+                orders::order_no.eq(&order_no),
                 orders::user_id.eq(user_id),
                 orders::store_id.eq(store_id),
                 orders::status.eq("confirmed"),
@@ -78,7 +104,7 @@ fn try_confirmed_order(
             ))
             .execute(c)?;
         let id: i64 = orders::table
-            .filter(orders::order_no.eq(order_no.as_str()))
+            .filter(orders::order_no.eq(&order_no))
             .select(orders::id)
             .first(c)?;
         match issue_pickup_code(c, id, digits)? {
@@ -457,10 +483,10 @@ async fn a_code_taken_by_an_uncommitted_order_is_skipped_on_duplicate_key() {
     for a_commits in [false, true] {
         let mut a = app.conn();
         a.batch_execute("BEGIN").unwrap();
-        let order_no = OrderNo::generate(chrono::Utc::now(), &mut rand::thread_rng());
+        let order_no = next_order_no();
         diesel::insert_into(orders::table)
             .values((
-                orders::order_no.eq(order_no.as_str()),
+                orders::order_no.eq(&order_no),
                 orders::user_id.eq(customer),
                 orders::store_id.eq(store),
                 orders::status.eq("confirmed"),
@@ -470,7 +496,7 @@ async fn a_code_taken_by_an_uncommitted_order_is_skipped_on_duplicate_key() {
             .execute(&mut a)
             .unwrap();
         let id: i64 = orders::table
-            .filter(orders::order_no.eq(order_no.as_str()))
+            .filter(orders::order_no.eq(&order_no))
             .select(orders::id)
             .first(&mut a)
             .unwrap();
