@@ -673,3 +673,74 @@ async fn the_counter_is_for_staff_and_lookups_are_private_to_their_maker() {
         1
     );
 }
+
+/// A verified hand-over token, as the match screen would have issued it.
+fn handover_token(app: &TestApp, staff_id: i64, order_id: i64) -> shopcounter::domain::TokenId {
+    let signer = SubmitTokenSigner::new(
+        &app.settings.derived_key("submit-token"),
+        chrono::Duration::hours(2),
+    );
+    let now = chrono::Utc::now();
+    let raw = signer.issue(staff_id, Purpose::Handover, Some(order_id), now);
+    signer
+        .verify(&raw, staff_id, Purpose::Handover, Some(order_id), now)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hand_over_racing_the_pickup_window_sweep_either_hands_over_or_cancels_never_both() {
+    use shopcounter::shop::counter::{hand_over, HandOver, StaffMember};
+    use shopcounter::shop::sweeper::cancel_uncollected;
+
+    let app = spawn_app().await;
+    let shop = app.counter_shop();
+    let staff_id = app.account("north", "north-password", Role::Staff, Some(shop.north));
+    let staff = StaffMember {
+        user_id: staff_id,
+        store_id: shop.north,
+    };
+    let (mut handed, mut cancelled) = (0, 0);
+    for _ in 0..12 {
+        let order = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
+        app.sql(&format!(
+            "UPDATE orders SET created_at = NOW() - INTERVAL 49 HOUR WHERE id = {}",
+            order.id
+        ));
+        let token = handover_token(&app, staff_id, order.id);
+        let barrier = Arc::new(std::sync::Barrier::new(2));
+        let (mut c1, mut c2) = (app.conn(), app.conn());
+        let b1 = barrier.clone();
+        let counter = std::thread::spawn(move || {
+            b1.wait();
+            hand_over(&mut c1, staff, order.id, &token, true).unwrap()
+        });
+        let sweeper = std::thread::spawn(move || {
+            barrier.wait();
+            cancel_uncollected(&mut c2, 48).unwrap()
+        });
+        let (outcome, swept) = (counter.join().unwrap(), sweeper.join().unwrap());
+        let payments = app.sql_i64(&format!(
+            "SELECT COUNT(*) FROM payments WHERE order_id = {}",
+            order.id
+        ));
+        let releases = app.sql_i64(&format!(
+            "SELECT COUNT(*) FROM stock_movements WHERE reason = 'release' AND order_id = {}",
+            order.id
+        ));
+        match outcome {
+            HandOver::Done { .. } => {
+                handed += 1;
+                assert_eq!(swept, 0);
+                assert_eq!((payments, releases), (1, 0));
+            }
+            HandOver::Cancelled { .. } => {
+                cancelled += 1;
+                assert_eq!(swept, 1);
+                assert_eq!((payments, releases), (0, 2));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(handed + cancelled, 12);
+    assert_invariants(&app);
+}
