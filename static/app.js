@@ -25,6 +25,8 @@
   var input = document.querySelector("[data-counter-input]");
   if (input) {
     input.focus();
+    // After a wrong entry the text stays for checking, selected so the next scan replaces it.
+    if (input.value) input.select();
     document.addEventListener("keydown", function (ev) {
       var t = ev.target;
       if (t === input || (t && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName))) return;
@@ -55,4 +57,8 @@
       }).catch(function () { video.remove(); });
     });
   }
+  // Order page: "Print pickup slip" prints the page; the print stylesheet leaves only the slip.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -5,6 +5,7 @@ pub mod admission;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod counter;
 pub mod customer_orders;
 pub mod orders;
 pub mod payment;

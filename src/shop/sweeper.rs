@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use crate::config::Settings;
 use crate::db::in_transaction;
 use crate::db::schema::{orders, submit_tokens};
-use crate::domain::OrderStatus;
+use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
 use crate::shop::orders::{cancel_order, CancelKind, Cancelled};
 use crate::shop::payment::EXPIRED_REASON;
@@ -13,19 +13,26 @@ use crate::shop::payment::EXPIRED_REASON;
 /// Unpaid orders expired per pass at most (the next pass takes the rest).
 pub const EXPIRY_BATCH: i64 = 500;
 
+/// Orders looked at per pass of the pickup-window sweep (the next pass takes the rest).
+const PICKUP_WINDOW_BATCH: i64 = 500;
+
 #[derive(Debug, Default)]
 pub struct SweepReport {
     pub tokens_deleted: usize,
     /// Unpaid online orders cancelled because their payment window passed (stock released).
     pub orders_expired: usize,
+    /// At-counter orders cancelled because nobody collected them within the pickup window.
+    pub pickup_window_cancelled: usize,
 }
 
-/// One pass: expires unpaid orders, deletes used submit tokens older than 24 h.
+/// One pass: expires unpaid orders, cancels uncollected at-counter orders, deletes used submit
+/// tokens older than 24 h.
 pub fn sweep_once(
     conn: &mut MysqlConnection,
-    _settings: &Settings,
+    settings: &Settings,
 ) -> Result<SweepReport, AppError> {
     let orders_expired = expire_unpaid_orders(conn)?;
+    let pickup_window_cancelled = cancel_uncollected(conn, settings.pickup_window_hours)?;
     let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(24);
     let tokens_deleted =
         diesel::delete(submit_tokens::table.filter(submit_tokens::used_at.lt(cutoff)))
@@ -33,6 +40,7 @@ pub fn sweep_once(
     Ok(SweepReport {
         tokens_deleted,
         orders_expired,
+        pickup_window_cancelled,
     })
 }
 
@@ -57,4 +65,38 @@ pub fn expire_unpaid_orders(conn: &mut MysqlConnection) -> Result<usize, AppErro
         }
     }
     Ok(expired)
+}
+
+/// Cancels at-counter orders still waiting (`confirmed`/`ready`) after the pickup window, each in
+/// its own transaction through `cancel_order` (conditional on the state, so a hand-over racing the
+/// sweep wins or loses cleanly); their stock goes back with `release` movements and the code is free.
+pub fn cancel_uncollected(conn: &mut MysqlConnection, hours: i64) -> Result<usize, AppError> {
+    let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(hours);
+    let due: Vec<i64> = orders::table
+        .filter(orders::pay_method.eq(PayMethod::AtCounter.as_str()))
+        .filter(
+            orders::status.eq_any([OrderStatus::Confirmed.as_str(), OrderStatus::Ready.as_str()]),
+        )
+        .filter(orders::created_at.le(cutoff))
+        .order(orders::id.asc())
+        .limit(PICKUP_WINDOW_BATCH)
+        .select(orders::id)
+        .load(conn)?;
+    let reason = format!("Not collected within {hours} hours");
+    let mut cancelled = 0;
+    for id in due {
+        let outcome = in_transaction(conn, |c| {
+            cancel_order(
+                c,
+                id,
+                CancelKind::PickupWindowPassed { hours },
+                None,
+                &reason,
+            )
+        })?;
+        if matches!(outcome, Cancelled::Now { .. }) {
+            cancelled += 1;
+        }
+    }
+    Ok(cancelled)
 }

@@ -1,6 +1,7 @@
-//! The pickup block of a customer's order page: the code, large and grouped, and its QR code.
-//! (Filled in by the counter issue; until then confirmed orders show no code.)
+//! The pickup block of a customer's order page: the code, large and grouped, its signed QR code,
+//! and "ready for pickup at …" when it is. Also what the printed pickup slip shows.
 
+use crate::domain::{qr_payload, qr_svg, OrderNo, OrderStatus, PickupCode};
 use crate::shop::orders::Order;
 use crate::startup::AppState;
 
@@ -10,14 +11,37 @@ pub struct PickupView {
     pub digits: String,
     /// The code as read aloud, e.g. `482 9138`.
     pub grouped: String,
-    /// Inline SVG of the signed QR payload.
+    /// Inline SVG of the signed QR payload (ours, not user text: rendered unescaped).
     pub qr_svg: String,
     pub store_name: String,
     /// Status `ready`: shown prominently.
     pub ready: bool,
+    /// For the printed slip.
+    pub order_no: String,
 }
 
 /// The pickup block for an order whose code is active (confirmed or ready), else None.
-pub fn pickup_view(_state: &AppState, _order: &Order, _store_name: &str) -> Option<PickupView> {
-    None
+pub fn pickup_view(state: &AppState, order: &Order, store_name: &str) -> Option<PickupView> {
+    let status = order.status()?;
+    if !status.has_active_pickup_code() {
+        return None;
+    }
+    let code = PickupCode::from_digits(order.pickup_code.as_deref()?).ok()?;
+    let order_no = OrderNo::parse(&order.order_no)?;
+    let payload = qr_payload(&state.qr_key, &order_no, &code);
+    let svg = match qr_svg(&payload) {
+        Ok(svg) => svg,
+        Err(e) => {
+            tracing::warn!(error = %e, "pickup QR could not be rendered");
+            String::new()
+        }
+    };
+    Some(PickupView {
+        digits: code.as_str().to_owned(),
+        grouped: code.grouped(),
+        qr_svg: svg,
+        store_name: store_name.to_owned(),
+        ready: status == OrderStatus::Ready,
+        order_no: order.order_no.clone(),
+    })
 }

@@ -4,6 +4,7 @@
 //! pointing at a server where the user may create and drop `test_*` databases.
 
 mod browser;
+mod browser_counter;
 mod fixtures;
 mod helpers;
 mod invariants;
@@ -12,5 +13,7 @@ mod accounts;
 mod browser_checkout;
 mod checkout;
 mod cli;
+mod counter;
 mod database;
+mod pickup;
 mod security;
