@@ -254,5 +254,9 @@ pub fn explain(
     cursor: Cursor,
 ) -> Result<Vec<PlanLine>, AppError> {
     let (sql, binds, _) = page_statement(conn, f, cursor)?;
-    Ok(bound(diesel::sql_query(format!("EXPLAIN {sql}")).into_boxed(), binds).load(conn)?)
+    Ok(bound(
+        diesel::sql_query(format!("EXPLAIN {sql}")).into_boxed(),
+        binds,
+    )
+    .load(conn)?)
 }

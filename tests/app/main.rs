@@ -9,6 +9,10 @@ mod helpers;
 mod invariants;
 
 mod accounts;
+mod admin_orders;
+mod admin_people;
+mod admin_products;
+mod admin_stock;
 mod cli;
 mod database;
 mod security;

@@ -48,8 +48,7 @@ async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
         .map(|s| StatusFigure {
             status: s.as_str(),
             label: s.label(),
-            n: d
-                .today_by_status
+            n: d.today_by_status
                 .iter()
                 .find(|c| c.status == s.as_str())
                 .map(|c| c.n)

@@ -32,7 +32,8 @@ pub fn local_time(utc: NaiveDateTime, offset: FixedOffset) -> String {
 
 /// The UTC interval [start, end) of a calendar day in the shop's time zone.
 pub fn local_day(day: NaiveDate, offset: FixedOffset) -> (NaiveDateTime, NaiveDateTime) {
-    let start = day.and_time(NaiveTime::MIN) - Duration::seconds(i64::from(offset.local_minus_utc()));
+    let start =
+        day.and_time(NaiveTime::MIN) - Duration::seconds(i64::from(offset.local_minus_utc()));
     (start, start + Duration::days(1))
 }
 

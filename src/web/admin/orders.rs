@@ -182,8 +182,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
     .filter(|(_, v)| !v.is_empty())
     .collect();
     let link = |extra: &[(&str, String)]| {
-        let mut all: Vec<(&str, String)> =
-            base.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let mut all: Vec<(&str, String)> = base.iter().map(|(k, v)| (*k, v.to_string())).collect();
         all.extend(extra.iter().cloned());
         format!(
             "/admin/orders?{}",
@@ -432,9 +431,10 @@ async fn cancel(
             Ok(see_other(&back))
         }
         AdminCancel::AlreadyDone => {
-            admin
-                .ctx
-                .flash("info", "This cancel was already submitted; nothing was done twice.");
+            admin.ctx.flash(
+                "info",
+                "This cancel was already submitted; nothing was done twice.",
+            );
             Ok(see_other(&back))
         }
         AdminCancel::Refused { status } => {
@@ -445,7 +445,15 @@ async fn cancel(
                 Some(OrderStatus::Cancelled) => "This order is already cancelled.".to_string(),
                 _ => format!("This order cannot be cancelled now (status {status})."),
             };
-            order_page(&admin, order_no, reason, None, Some(why), StatusCode::CONFLICT).await
+            order_page(
+                &admin,
+                order_no,
+                reason,
+                None,
+                Some(why),
+                StatusCode::CONFLICT,
+            )
+            .await
         }
     }
 }

@@ -70,7 +70,11 @@ async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse
             SortLink {
                 key: k.as_str(),
                 label,
-                next_dir: if current && !descending { "desc" } else { "asc" },
+                next_dir: if current && !descending {
+                    "desc"
+                } else {
+                    "asc"
+                },
                 arrow: match (current, descending) {
                     (false, _) => "",
                     (true, false) => " ▲",
@@ -204,7 +208,9 @@ struct AdjustFields {
 fn parse_delta(raw: &str) -> Result<i32, String> {
     let t = raw.trim();
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let message = || format!("Enter a whole number of units, like 12 or -3 (at most {MAX_DELTA} either way).");
+    let message = || {
+        format!("Enter a whole number of units, like 12 or -3 (at most {MAX_DELTA} either way).")
+    };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 7 {
         return Err(message());
     }
@@ -280,7 +286,18 @@ mod tests {
         assert_eq!(parse_delta("12"), Ok(12));
         assert_eq!(parse_delta("+3"), Ok(3));
         assert_eq!(parse_delta(" -7 "), Ok(-7));
-        for bad in ["", "0", "-0", "abc", "1.5", "--1", "+", "100001", "9223372036854775808", "1e3"] {
+        for bad in [
+            "",
+            "0",
+            "-0",
+            "abc",
+            "1.5",
+            "--1",
+            "+",
+            "100001",
+            "9223372036854775808",
+            "1e3",
+        ] {
             assert!(parse_delta(bad).is_err(), "{bad:?} should be refused");
         }
     }
