@@ -11,7 +11,9 @@ use diesel::prelude::*;
 use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Datetime, Nullable, Text};
 
-use crate::db::schema::users;
+use std::collections::HashMap;
+
+use crate::db::schema::{stores, users};
 use crate::domain::OrderStatus;
 use crate::error::AppError;
 
@@ -44,23 +46,37 @@ pub enum Cursor {
     Page(u32),
 }
 
+/// One order of a page, as the statement reads it from `orders` alone.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct OrderRow {
+struct OrderHead {
     #[diesel(sql_type = BigInt)]
-    pub id: i64,
+    id: i64,
     #[diesel(sql_type = Text)]
-    pub order_no: String,
+    order_no: String,
     #[diesel(sql_type = Datetime)]
-    pub created_at: NaiveDateTime,
-    #[diesel(sql_type = Text)]
-    pub username: String,
-    #[diesel(sql_type = Text)]
-    pub store_name: String,
-    #[diesel(sql_type = Text)]
-    pub status: String,
-    #[diesel(sql_type = Text)]
-    pub pay_method: String,
+    created_at: NaiveDateTime,
     #[diesel(sql_type = BigInt)]
+    user_id: i64,
+    #[diesel(sql_type = BigInt)]
+    store_id: i64,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Text)]
+    pay_method: String,
+    #[diesel(sql_type = BigInt)]
+    total_cents: i64,
+}
+
+/// One row of the list, with the customer's username and the store's name.
+#[derive(Debug, Clone)]
+pub struct OrderRow {
+    pub id: i64,
+    pub order_no: String,
+    pub created_at: NaiveDateTime,
+    pub username: String,
+    pub store_name: String,
+    pub status: String,
+    pub pay_method: String,
     pub total_cents: i64,
 }
 
@@ -145,9 +161,11 @@ fn bound<'a>(
     q
 }
 
-const SELECT: &str = "SELECT o.id, o.order_no, o.created_at, u.username, s.name AS store_name, \
-     o.status, o.pay_method, o.total_cents \
-     FROM orders o JOIN users u ON u.id = o.user_id JOIN stores s ON s.id = o.store_id";
+/// The page reads `orders` alone, so the optimizer cannot start from a joined table and sort
+/// everything: it walks the primary key (or a filter's index) and stops after one page. Names are
+/// fetched afterwards for those few rows.
+const SELECT: &str = "SELECT o.id, o.order_no, o.created_at, o.user_id, o.store_id, o.status, \
+     o.pay_method, o.total_cents FROM orders o";
 
 /// The statement for one page, with its parameters; `newest_first` is false for `After`.
 fn page_statement(
@@ -217,12 +235,13 @@ pub fn order_page(
     cursor: Cursor,
 ) -> Result<OrderPage, AppError> {
     let (sql, binds, newest_first) = page_statement(conn, f, cursor)?;
-    let mut rows: Vec<OrderRow> = bound(diesel::sql_query(sql).into_boxed(), binds).load(conn)?;
-    let more = rows.len() as i64 > PAGE_SIZE;
-    rows.truncate(PAGE_SIZE as usize);
+    let mut heads: Vec<OrderHead> = bound(diesel::sql_query(sql).into_boxed(), binds).load(conn)?;
+    let more = heads.len() as i64 > PAGE_SIZE;
+    heads.truncate(PAGE_SIZE as usize);
     if !newest_first {
-        rows.reverse();
+        heads.reverse();
     }
+    let rows = with_names(conn, heads)?;
     let (first, last) = (rows.first().map(|r| r.id), rows.last().map(|r| r.id));
     let (newer, older) = match cursor {
         Cursor::First => (None, last.filter(|_| more)),
@@ -231,6 +250,40 @@ pub fn order_page(
         Cursor::After(_) => (first.filter(|_| more), last),
     };
     Ok(OrderPage { rows, newer, older })
+}
+
+/// Adds usernames and store names to a page's orders (two primary-key lookups in all).
+fn with_names(
+    conn: &mut MysqlConnection,
+    heads: Vec<OrderHead>,
+) -> Result<Vec<OrderRow>, AppError> {
+    let user_ids: Vec<i64> = heads.iter().map(|h| h.user_id).collect();
+    let store_ids: Vec<i64> = heads.iter().map(|h| h.store_id).collect();
+    let names: HashMap<i64, String> = users::table
+        .filter(users::id.eq_any(&user_ids))
+        .select((users::id, users::username))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let store_names: HashMap<i64, String> = stores::table
+        .filter(stores::id.eq_any(&store_ids))
+        .select((stores::id, stores::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(heads
+        .into_iter()
+        .map(|h| OrderRow {
+            username: names.get(&h.user_id).cloned().unwrap_or_default(),
+            store_name: store_names.get(&h.store_id).cloned().unwrap_or_default(),
+            id: h.id,
+            order_no: h.order_no,
+            created_at: h.created_at,
+            status: h.status,
+            pay_method: h.pay_method,
+            total_cents: h.total_cents,
+        })
+        .collect())
 }
 
 /// One line of MySQL's plan for a page's statement.
