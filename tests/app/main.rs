@@ -13,6 +13,7 @@ mod admin_orders;
 mod admin_people;
 mod admin_products;
 mod admin_stock;
+mod browser_admin;
 mod cli;
 mod database;
 mod security;
