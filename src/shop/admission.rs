@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Concurrent checkouts per product admitted to the database at once.
-pub const PER_PRODUCT: usize = 4;
+pub const PER_PRODUCT: usize = 16;
 
 #[derive(Default)]
 pub struct Admission {

@@ -2,13 +2,17 @@
 
 pub mod accounts;
 pub mod admission;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
+pub mod customer_orders;
 pub mod dashboard;
 pub mod inventory;
 pub mod lookup_audit;
 pub mod order_detail;
 pub mod order_list;
 pub mod orders;
+pub mod payment;
 pub mod pickup;
 pub mod products;
 pub mod seed;

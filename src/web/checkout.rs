@@ -1,5 +1,301 @@
-//! checkout pages (filled in by the checkout issue).
+//! `/checkout`: the confirm page (selected lines, total, store, pay method, note) and placing the
+//! order. Every outcome of `place_order` has its own message on this page.
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
 
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+use super::auth::Customer;
+use super::cart::{line_views, LineView};
+use super::csrf::Form;
+use super::page::{money, render_status, see_other, Page};
+use super::submit;
+use crate::domain::{PayMethod, Purpose};
+use crate::error::AppError;
+use crate::shop::cart;
+use crate::shop::checkout::{outcome, place_order, CheckoutRequest, Placed, MAX_NOTE_CHARS};
+use crate::shop::stores::{self, Store};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(confirm_page).service(place);
+}
+
+pub struct StoreOption {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub chosen: bool,
+}
+
+#[derive(Template)]
+#[template(path = "checkout/checkout.html")]
+struct CheckoutPage {
+    page: Page,
+    lines: Vec<LineView>,
+    total: String,
+    total_cents: i64,
+    stores: Vec<StoreOption>,
+    pay_at_counter: bool,
+    note: String,
+    submit_token: String,
+    /// Why the order was not placed: (outcome name for `data-outcome`, message).
+    problem: Option<(&'static str, String)>,
+    store_error: Option<String>,
+    pay_method_error: Option<String>,
+    note_error: Option<String>,
+}
+
+/// What the form said (as typed), to show it again.
+#[derive(Deserialize, Default, Clone)]
+struct CheckoutForm {
+    #[serde(default)]
+    store_id: String,
+    #[serde(default)]
+    pay_method: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    seen_total_cents: String,
+    #[serde(default)]
+    submit_token: String,
+}
+
+#[derive(Default)]
+struct FieldErrors {
+    store: Option<String>,
+    pay_method: Option<String>,
+    note: Option<String>,
+}
+
+impl FieldErrors {
+    fn any(&self) -> bool {
+        self.store.is_some() || self.pay_method.is_some() || self.note.is_some()
+    }
+}
+
+/// Renders the confirm page from the cart as it is now.
+async fn checkout_page(
+    customer: &Customer,
+    form: &CheckoutForm,
+    submit_token: String,
+    problem: Option<(&'static str, String)>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let ctx = &customer.ctx;
+    let user_id = customer.user.id;
+    let (lines, all_stores) = ctx
+        .state
+        .db
+        .run(move |c| Ok((cart::selected_lines(c, user_id)?, stores::active_stores(c)?)))
+        .await?;
+    let symbol = &ctx.state.settings.currency_symbol;
+    let total_cents = cart::total_cents(&lines);
+    let chosen: Option<i64> = form.store_id.trim().parse().ok();
+    let only_one = all_stores.len() == 1;
+    let stores = all_stores
+        .into_iter()
+        .map(|s: Store| StoreOption {
+            chosen: only_one || Some(s.id) == chosen,
+            id: s.id,
+            name: s.name,
+            address: s.address,
+        })
+        .collect();
+    let problem = match problem {
+        None if lines.is_empty() => Some((
+            "empty_selection",
+            "Nothing is selected in your cart. Tick “Buy now” on the lines you want, then check out."
+                .to_string(),
+        )),
+        p => p,
+    };
+    render_status(
+        &CheckoutPage {
+            page: ctx.page("Check out"),
+            lines: line_views(&lines, symbol),
+            total: money(total_cents, symbol),
+            total_cents,
+            stores,
+            pay_at_counter: form.pay_method == PayMethod::AtCounter.as_str(),
+            note: form.note.clone(),
+            submit_token,
+            problem,
+            store_error: errors.store,
+            pay_method_error: errors.pay_method,
+            note_error: errors.note,
+        },
+        status,
+    )
+}
+
+#[get("/checkout")]
+async fn confirm_page(customer: Customer) -> Result<HttpResponse, AppError> {
+    let token = submit::issue(
+        &customer.ctx.state,
+        customer.user.id,
+        Purpose::Checkout,
+        None,
+    );
+    checkout_page(
+        &customer,
+        &CheckoutForm::default(),
+        token,
+        None,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The message and status each refusal gets on the page.
+fn refusal(placed: &Placed) -> (&'static str, String, StatusCode) {
+    match placed {
+        Placed::SoldOut { name, available: 0 } => (
+            "sold_out",
+            format!("Sorry, {name} is sold out. Nothing was ordered; please remove it from your cart."),
+            StatusCode::CONFLICT,
+        ),
+        Placed::SoldOut { name, available } => (
+            "sold_out",
+            format!("Sorry, only {available} left of {name}. Nothing was ordered; please lower the quantity in your cart."),
+            StatusCode::CONFLICT,
+        ),
+        Placed::NoLongerSold { name } => (
+            "no_longer_sold",
+            format!("{name} is no longer sold. Nothing was ordered; please remove it from your cart."),
+            StatusCode::CONFLICT,
+        ),
+        Placed::PricesChanged => (
+            "prices_changed",
+            "Prices changed since you opened this page. Nothing was ordered; please review the new total below and place the order again.".into(),
+            StatusCode::CONFLICT,
+        ),
+        Placed::Busy => (
+            "busy",
+            "The shop is very busy right now. Nothing was ordered and your cart is unchanged; please try again.".into(),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        Placed::EmptySelection => (
+            "empty_selection",
+            "Nothing is selected in your cart. Tick “Buy now” on the lines you want, then check out.".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        Placed::UnknownStore => (
+            "unknown_store",
+            "That store does not take orders. Please choose one of the stores listed.".into(),
+            StatusCode::BAD_REQUEST,
+        ),
+        Placed::PickupCodesExhausted => (
+            "pickup_codes_exhausted",
+            "The shop cannot take more orders right now. Nothing was ordered; please try again in a little while.".into(),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        Placed::Created { .. } | Placed::AlreadySubmitted { .. } => {
+            ("", String::new(), StatusCode::OK)
+        }
+    }
+}
+
+#[post("/checkout")]
+async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpResponse, AppError> {
+    let form = form.0;
+    let state = &customer.ctx.state;
+    let user_id = customer.user.id;
+    let token = submit::check(state, &form.submit_token, user_id, Purpose::Checkout, None)?;
+
+    let mut errors = FieldErrors::default();
+    let store_id: Option<i64> = form.store_id.trim().parse().ok().filter(|id| *id > 0);
+    if store_id.is_none() {
+        errors.store = Some("Please choose the store you will pick up from.".into());
+    }
+    let pay_method = PayMethod::parse(form.pay_method.trim());
+    if pay_method.is_none() {
+        errors.pay_method = Some("Please choose how you will pay.".into());
+    }
+    let note = form.note.trim().to_string();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        errors.note = Some(format!(
+            "The note can be at most {MAX_NOTE_CHARS} characters."
+        ));
+    }
+    let seen_total: Option<i64> = form.seen_total_cents.trim().parse().ok();
+    let (Some(store_id), Some(pay_method), Some(seen_total_cents), false) =
+        (store_id, pay_method, seen_total, errors.any())
+    else {
+        let problem = seen_total.is_none().then(|| {
+            (
+                "prices_changed",
+                "This page was incomplete; please review the total below and place the order again."
+                    .to_string(),
+            )
+        });
+        return checkout_page(
+            &customer,
+            &form,
+            form.submit_token.clone(),
+            problem,
+            errors,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+
+    // Buyers of a hot product queue here, in the app, before they take a database connection.
+    let ids = state
+        .db
+        .run(move |c| cart::selected_product_ids(c, user_id))
+        .await?;
+    let admitted = state.admission.admit(ids).await;
+    let req = CheckoutRequest {
+        user_id,
+        store_id,
+        pay_method,
+        note,
+        seen_total_cents,
+        token,
+        payment_window_seconds: state.settings.payment_window_seconds,
+        pickup_code_digits: state.settings.pickup_code_digits,
+    };
+    let result = state.db.transaction(move |c| place_order(c, &req)).await;
+    drop(admitted);
+    let placed = outcome(result)?;
+    match placed {
+        Placed::Created { order_no } => {
+            let text = match pay_method {
+                PayMethod::Online => {
+                    "Order placed. Please pay within the time shown to confirm it."
+                }
+                PayMethod::AtCounter => {
+                    "Order placed and confirmed. Pay at the counter when you pick it up."
+                }
+            };
+            customer.ctx.flash("ok", text);
+            Ok(see_other(&format!("/orders/{order_no}")))
+        }
+        Placed::AlreadySubmitted { order_no } => {
+            customer.ctx.flash(
+                "info",
+                "This order was already placed (the form was sent twice); here it is. Nothing was ordered twice.",
+            );
+            Ok(see_other(&format!("/orders/{order_no}")))
+        }
+        other => {
+            let (kind, message, status) = refusal(&other);
+            let mut errors = FieldErrors::default();
+            if other == Placed::UnknownStore {
+                errors.store = Some(message.clone());
+            }
+            checkout_page(
+                &customer,
+                &form,
+                form.submit_token.clone(),
+                Some((kind, message)),
+                errors,
+                status,
+            )
+            .await
+        }
+    }
+}

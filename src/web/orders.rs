@@ -1,5 +1,323 @@
-//! orders pages (filled in by the checkout issue).
+//! `/orders` (own orders, newest first) and `/orders/{order_no}`: status, lines, totals, time left
+//! to pay with the pay button, cancel, and the pickup block. Pay and cancel POST back here.
 
-use actix_web::web;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use chrono::{NaiveDateTime, Utc};
+use serde::Deserialize;
 
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+use super::auth::Customer;
+use super::cart::NoFields;
+use super::csrf::Form;
+use super::page::{money, render, see_other, Page};
+use super::pickup_view::{pickup_view, PickupView};
+use super::submit;
+use crate::config::Settings;
+use crate::domain::{OrderNo, OrderStatus, PayMethod, Purpose};
+use crate::error::AppError;
+use crate::shop::customer_orders::{self, OrderLine};
+use crate::shop::orders::{cancel_order, CancelKind, Cancelled, Order};
+use crate::shop::payment::{
+    self, paid_outcome, DemoProvider, Paid, CUSTOMER_CANCEL_REASON, EXPIRED_REASON,
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list).service(show).service(pay).service(cancel);
+}
+
+/// A UTC time from the database as the shop's clock shows it.
+pub fn shop_time(settings: &Settings, at: NaiveDateTime) -> String {
+    at.and_utc()
+        .with_timezone(&settings.shop_utc_offset)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn status_label(status: &str) -> &'static str {
+    OrderStatus::parse(status).map_or("Unknown", OrderStatus::label)
+}
+
+pub struct OrderRow {
+    pub order_no: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub total: String,
+    pub created: String,
+    pub store_name: String,
+}
+
+#[derive(Template)]
+#[template(path = "orders/list.html")]
+struct OrdersPage {
+    page: Page,
+    orders: Vec<OrderRow>,
+    page_no: i64,
+    more: bool,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    page: Option<String>,
+}
+
+#[get("/orders")]
+async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let Customer { ctx, user } = customer;
+    let page_no: i64 = match q.page.as_deref().map(str::trim) {
+        None | Some("") => 1,
+        Some(p) => p
+            .parse()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or_else(|| AppError::Invalid("page: must be a page number.".into()))?,
+    };
+    let (rows, more) = ctx
+        .state
+        .db
+        .run(move |c| customer_orders::orders_page(c, user.id, page_no))
+        .await?;
+    let s = &ctx.state.settings;
+    let orders = rows
+        .into_iter()
+        .map(|o| OrderRow {
+            status_label: status_label(&o.status),
+            total: money(o.total_cents, &s.currency_symbol),
+            created: shop_time(s, o.created_at),
+            order_no: o.order_no,
+            status: o.status,
+            store_name: o.store_name,
+        })
+        .collect();
+    render(&OrdersPage {
+        page: ctx.page("My orders"),
+        orders,
+        page_no,
+        more,
+    })
+}
+
+pub struct LineRow {
+    pub name: String,
+    pub unit_price: String,
+    pub quantity: i32,
+    pub line_total: String,
+}
+
+#[derive(Template)]
+#[template(path = "orders/show.html")]
+struct OrderPage {
+    page: Page,
+    order_no: String,
+    status: String,
+    status_label: &'static str,
+    /// A sentence about where the order stands (expired, cancelled, pay at the counter…).
+    explanation: Option<String>,
+    lines: Vec<LineRow>,
+    total: String,
+    store_name: String,
+    pay_method_label: &'static str,
+    note: String,
+    created: String,
+    paid: Option<String>,
+    /// Pending online orders: "12 min 30 s", the deadline, and the pay form's token.
+    time_left: Option<String>,
+    pay_by: Option<String>,
+    pay_token: Option<String>,
+    can_cancel: bool,
+    pickup: Option<PickupView>,
+}
+
+fn time_left(expires_at: NaiveDateTime) -> Option<String> {
+    let secs = (expires_at - Utc::now().naive_utc()).num_seconds();
+    if secs <= 0 {
+        return None;
+    }
+    Some(if secs >= 60 {
+        format!("{} min {} s", secs / 60, secs % 60)
+    } else {
+        format!("{secs} s")
+    })
+}
+
+fn explanation(order: &Order, status: Option<OrderStatus>, window_passed: bool) -> Option<String> {
+    match status {
+        Some(OrderStatus::PendingPayment) if window_passed => Some(
+            "The time to pay has run out: this order is being cancelled and nothing was charged."
+                .into(),
+        ),
+        Some(OrderStatus::Cancelled) => Some(match order.cancel_reason.as_deref() {
+            Some(EXPIRED_REASON) => {
+                "This order expired: it was not paid in time, so it was cancelled and nothing was charged.".into()
+            }
+            Some(CUSTOMER_CANCEL_REASON) => "You cancelled this order.".into(),
+            Some(reason) => format!("This order was cancelled: {reason}."),
+            None => "This order was cancelled.".into(),
+        }),
+        Some(OrderStatus::Confirmed) if order.pay_method == PayMethod::AtCounter.as_str() => {
+            Some("Pay at the counter when you pick it up.".into())
+        }
+        _ => None,
+    }
+}
+
+#[get("/orders/{order_no}")]
+async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let Customer { ctx, user } = customer;
+    let order_no = OrderNo::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
+    let (order, lines, store_name) = ctx
+        .state
+        .db
+        .run(move |c| customer_orders::own_order(c, user.id, order_no.as_str()))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let s = &ctx.state.settings;
+    let status = order.status();
+    let pending = status == Some(OrderStatus::PendingPayment);
+    let left = order.expires_at.filter(|_| pending).and_then(time_left);
+    let window_passed = pending && left.is_none();
+    let pay_token = left
+        .as_ref()
+        .map(|_| submit::issue(&ctx.state, user.id, Purpose::Pay, Some(order.id)));
+    let pickup = pickup_view(&ctx.state, &order, &store_name);
+    let symbol = &s.currency_symbol;
+    render(&OrderPage {
+        page: ctx.page(format!("Order {}", order.order_no)),
+        status_label: status.map_or("Unknown", OrderStatus::label),
+        explanation: explanation(&order, status, window_passed),
+        lines: lines
+            .into_iter()
+            .map(|l: OrderLine| LineRow {
+                name: l.product_name,
+                unit_price: money(l.unit_price_cents, symbol),
+                quantity: l.quantity,
+                line_total: money(l.line_total_cents, symbol),
+            })
+            .collect(),
+        total: money(order.total_cents, symbol),
+        pay_method_label: match PayMethod::parse(&order.pay_method) {
+            Some(PayMethod::Online) => "Online",
+            Some(PayMethod::AtCounter) => "At the counter",
+            None => "",
+        },
+        note: order.note.clone(),
+        created: shop_time(s, order.created_at),
+        paid: order.paid_at.map(|t| shop_time(s, t)),
+        pay_by: left.as_ref().and(order.expires_at).map(|t| shop_time(s, t)),
+        time_left: left,
+        pay_token,
+        can_cancel: pending,
+        pickup,
+        store_name,
+        status: order.status.clone(),
+        order_no: order.order_no.clone(),
+    })
+}
+
+#[derive(Deserialize)]
+struct PayForm {
+    #[serde(default)]
+    submit_token: String,
+}
+
+async fn own_order(customer: &Customer, order_no: String) -> Result<Order, AppError> {
+    let order_no = OrderNo::parse(&order_no).ok_or(AppError::NotFound)?;
+    let user_id = customer.user.id;
+    customer
+        .ctx
+        .state
+        .db
+        .run(move |c| customer_orders::own_order_row(c, user_id, order_no.as_str()))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[post("/orders/{order_no}/pay")]
+async fn pay(
+    customer: Customer,
+    path: web::Path<String>,
+    form: Form<PayForm>,
+) -> Result<HttpResponse, AppError> {
+    let order = own_order(&customer, path.into_inner()).await?;
+    let ctx = &customer.ctx;
+    let token = submit::check(
+        &ctx.state,
+        &form.0.submit_token,
+        customer.user.id,
+        Purpose::Pay,
+        Some(order.id),
+    )?;
+    let digits = ctx.state.settings.pickup_code_digits;
+    let back = format!("/orders/{}", order.order_no);
+    let result = ctx
+        .state
+        .db
+        .transaction(move |c| payment::pay(c, &order, &token, &DemoProvider, digits))
+        .await;
+    let (kind, text) = match paid_outcome(result)? {
+        Paid::Paid => ("ok", "Paid. Thank you! Your pickup code is below."),
+        Paid::AlreadySubmitted => (
+            "info",
+            "This payment was already submitted; you were charged once. Here is your order.",
+        ),
+        Paid::AlreadyPaid => ("info", "This order is already paid; nothing more was charged."),
+        Paid::Expired => (
+            "error",
+            "Too late: the time to pay this order has run out. Nothing was charged.",
+        ),
+        Paid::Cancelled => (
+            "error",
+            "This order was cancelled, so it cannot be paid. Nothing was charged.",
+        ),
+        Paid::PickupCodesExhausted => (
+            "error",
+            "The store cannot take more orders right now. Nothing was charged; please try again in a little while.",
+        ),
+        Paid::Busy => (
+            "error",
+            "The shop is very busy right now. Nothing was charged; please try again.",
+        ),
+    };
+    ctx.flash(kind, text);
+    Ok(see_other(&back))
+}
+
+#[post("/orders/{order_no}/cancel")]
+async fn cancel(
+    customer: Customer,
+    path: web::Path<String>,
+    _form: Form<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let order = own_order(&customer, path.into_inner()).await?;
+    let ctx = &customer.ctx;
+    let (order_id, user_id) = (order.id, customer.user.id);
+    let back = format!("/orders/{}", order.order_no);
+    let result = ctx
+        .state
+        .db
+        .transaction(move |c| {
+            cancel_order(
+                c,
+                order_id,
+                CancelKind::ByCustomer,
+                Some(user_id),
+                CUSTOMER_CANCEL_REASON,
+            )
+        })
+        .await;
+    match result {
+        Ok(Cancelled::Now { .. }) => ctx.flash("ok", "Order cancelled. Nothing was charged."),
+        Ok(Cancelled::NotAllowed { status }) => ctx.flash(
+            "error",
+            format!(
+                "This order can no longer be cancelled: it is {}.",
+                status_label(&status).to_lowercase()
+            ),
+        ),
+        Err(AppError::Busy) => ctx.flash(
+            "error",
+            "The shop is very busy right now; the order was not cancelled. Please try again.",
+        ),
+        Err(e) => return Err(e),
+    }
+    Ok(see_other(&back))
+}

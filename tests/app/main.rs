@@ -14,6 +14,8 @@ mod admin_people;
 mod admin_products;
 mod admin_stock;
 mod browser_admin;
+mod browser_checkout;
+mod checkout;
 mod cli;
 mod database;
 mod security;

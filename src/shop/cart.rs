@@ -1,0 +1,159 @@
+//! The cart: one line per product (quantities merge, capped at 99), lines can be selected for
+//! checkout or set aside, changed or removed.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
+
+use crate::db::schema::{cart_items, products};
+use crate::domain::Quantity;
+use crate::error::AppError;
+use crate::shop::catalog;
+
+/// A cart line with the product as it is now.
+#[derive(Debug, Clone, Queryable)]
+pub struct CartLine {
+    pub product_id: i64,
+    pub quantity: i32,
+    pub selected: bool,
+    pub name: String,
+    pub price_cents: i64,
+    pub stock: i32,
+    pub active: bool,
+}
+
+impl CartLine {
+    pub fn line_total_cents(&self) -> i64 {
+        self.price_cents * i64::from(self.quantity)
+    }
+
+    /// Can be checked out as it stands: on sale and enough on the shelf right now.
+    pub fn available(&self) -> bool {
+        self.active && self.stock >= self.quantity
+    }
+}
+
+/// Adds `quantity` of an active product; the same product merges into its line (capped at 99)
+/// and the line is selected again. Unknown or inactive products are NotFound.
+pub fn add_to_cart(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    product_id: i64,
+    quantity: Quantity,
+) -> Result<(), AppError> {
+    catalog::active_product(conn, product_id)?;
+    // ON DUPLICATE KEY UPDATE (MySQL/MariaDB syntax, see README) merges into the one line per product.
+    diesel::sql_query(
+        "INSERT INTO cart_items (user_id, product_id, quantity, selected) VALUES (?, ?, ?, TRUE) \
+         ON DUPLICATE KEY UPDATE quantity = LEAST(quantity + VALUES(quantity), 99), selected = TRUE",
+    )
+    .bind::<BigInt, _>(user_id)
+    .bind::<BigInt, _>(product_id)
+    .bind::<Integer, _>(quantity.get())
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Sets a line's quantity and whether it is selected; NotFound if the user has no such line.
+pub fn update_line(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    product_id: i64,
+    quantity: Quantity,
+    selected: bool,
+) -> Result<(), AppError> {
+    let matched = diesel::update(cart_items::table.find((user_id, product_id)))
+        .set((
+            cart_items::quantity.eq(quantity.get()),
+            cart_items::selected.eq(selected),
+        ))
+        .execute(conn)?;
+    if matched == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Removes a line (removing one that is already gone is fine: the cart ends up the same).
+pub fn remove_line(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    product_id: i64,
+) -> Result<(), AppError> {
+    diesel::delete(cart_items::table.find((user_id, product_id))).execute(conn)?;
+    Ok(())
+}
+
+type LineColumns = (
+    cart_items::product_id,
+    cart_items::quantity,
+    cart_items::selected,
+    products::name,
+    products::price_cents,
+    products::stock,
+    products::active,
+);
+
+const LINE_COLUMNS: LineColumns = (
+    cart_items::product_id,
+    cart_items::quantity,
+    cart_items::selected,
+    products::name,
+    products::price_cents,
+    products::stock,
+    products::active,
+);
+
+/// Every line of the user's cart, in ascending product id.
+pub fn lines(conn: &mut MysqlConnection, user_id: i64) -> Result<Vec<CartLine>, AppError> {
+    Ok(cart_items::table
+        .inner_join(products::table.on(products::id.eq(cart_items::product_id)))
+        .filter(cart_items::user_id.eq(user_id))
+        .order(cart_items::product_id.asc())
+        .select(LINE_COLUMNS)
+        .load(conn)?)
+}
+
+/// The selected lines, in ascending product id (the lock order of checkout). A plain read: no locks.
+pub fn selected_lines(conn: &mut MysqlConnection, user_id: i64) -> Result<Vec<CartLine>, AppError> {
+    Ok(cart_items::table
+        .inner_join(products::table.on(products::id.eq(cart_items::product_id)))
+        .filter(cart_items::user_id.eq(user_id))
+        .filter(cart_items::selected.eq(true))
+        .order(cart_items::product_id.asc())
+        .select(LINE_COLUMNS)
+        .load(conn)?)
+}
+
+/// The product ids of the selected lines (for the admission gate, before the checkout transaction).
+pub fn selected_product_ids(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    Ok(cart_items::table
+        .filter(cart_items::user_id.eq(user_id))
+        .filter(cart_items::selected.eq(true))
+        .order(cart_items::product_id.asc())
+        .select(cart_items::product_id)
+        .load(conn)?)
+}
+
+/// Removes the given products' lines (the ones just checked out).
+pub fn remove_lines(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    product_ids: &[i64],
+) -> Result<(), AppError> {
+    diesel::delete(
+        cart_items::table
+            .filter(cart_items::user_id.eq(user_id))
+            .filter(cart_items::product_id.eq_any(product_ids)),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
+/// What the given lines cost at today's prices.
+pub fn total_cents(lines: &[CartLine]) -> i64 {
+    lines.iter().map(CartLine::line_total_cents).sum()
+}

@@ -1,0 +1,380 @@
+//! Checkout: one order from the selected cart lines, in one transaction (SPEC §4) — the submit-once
+//! token first, the prices the customer saw checked, the order and its lines written, and the stock
+//! taken last with the guarded optimistic loop, in ascending product id, just before COMMIT.
+
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer};
+use rand::Rng;
+
+use crate::db::schema::{order_lines, orders, products};
+use crate::db::TxError;
+use crate::domain::{OrderNo, OrderStatus, PayMethod, Purpose, TokenId};
+use crate::error::{is_retryable, is_unique_violation, violated_key, AppError};
+use crate::shop::cart::{self, CartLine};
+use crate::shop::pickup::{issue_pickup_code, Issued};
+use crate::shop::submit_once::{self, Consumed};
+
+/// Rounds of the optimistic loop per product before the customer is told "very busy".
+pub const STOCK_ATTEMPTS: u32 = 8;
+/// Fresh order numbers tried when one is already taken.
+pub const ORDER_NO_ATTEMPTS: u32 = 5;
+/// Longest note a customer may leave on an order (the column's size).
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// What the customer asked for on the checkout form (already validated).
+#[derive(Debug, Clone)]
+pub struct CheckoutRequest {
+    pub user_id: i64,
+    pub store_id: i64,
+    pub pay_method: PayMethod,
+    pub note: String,
+    /// The total the confirm page showed; anything else means the prices changed.
+    pub seen_total_cents: i64,
+    pub token: TokenId,
+    pub payment_window_seconds: i64,
+    pub pickup_code_digits: usize,
+}
+
+/// Every way a checkout can end. Only `Created` changed anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placed {
+    Created {
+        order_no: String,
+    },
+    /// The same form was submitted before: this is its order.
+    AlreadySubmitted {
+        order_no: String,
+    },
+    /// Not enough of one product: `available` units are left (0 = sold out).
+    SoldOut {
+        name: String,
+        available: i32,
+    },
+    /// A product is no longer sold.
+    NoLongerSold {
+        name: String,
+    },
+    /// A price changed since the confirm page was shown: please review.
+    PricesChanged,
+    /// Lock contention outlasted the retries: nothing happened, try again.
+    Busy,
+    /// No cart line is selected.
+    EmptySelection,
+    /// The store does not exist or no longer takes orders.
+    UnknownStore,
+    /// Every pickup code is in use (at-counter orders get theirs now): nothing happened.
+    PickupCodesExhausted,
+}
+
+/// How a checkout transaction fails: a refusal (rolled back, shown to the customer) or an error.
+#[derive(Debug)]
+pub enum CheckoutFailure {
+    Refused(Placed),
+    Error(AppError),
+}
+
+impl From<AppError> for CheckoutFailure {
+    fn from(e: AppError) -> Self {
+        CheckoutFailure::Error(e)
+    }
+}
+
+impl From<diesel::result::Error> for CheckoutFailure {
+    fn from(e: diesel::result::Error) -> Self {
+        CheckoutFailure::Error(e.into())
+    }
+}
+
+impl TxError for CheckoutFailure {
+    fn is_retryable(&self) -> bool {
+        matches!(self, CheckoutFailure::Error(e) if is_retryable(e))
+    }
+}
+
+/// Turns the transaction's result into the outcome the page shows.
+pub fn outcome(result: Result<Placed, CheckoutFailure>) -> Result<Placed, AppError> {
+    match result {
+        Ok(placed) | Err(CheckoutFailure::Refused(placed)) => Ok(placed),
+        Err(CheckoutFailure::Error(AppError::Busy)) => Ok(Placed::Busy),
+        Err(CheckoutFailure::Error(e)) => Err(e),
+    }
+}
+
+/// The checkout transaction's body: run it through `Db::transaction` / `in_transaction`, which
+/// commit on `Ok` and roll back (and on deadlock rerun) on `Err`.
+pub fn place_order(
+    conn: &mut MysqlConnection,
+    req: &CheckoutRequest,
+) -> Result<Placed, CheckoutFailure> {
+    place_order_numbered(conn, req, &mut || {
+        OrderNo::generate(Utc::now(), &mut rand::thread_rng())
+    })
+}
+
+/// `place_order` with the order numbers drawn from `next_no` (tests force collisions with it).
+pub fn place_order_numbered(
+    conn: &mut MysqlConnection,
+    req: &CheckoutRequest,
+    next_no: &mut dyn FnMut() -> OrderNo,
+) -> Result<Placed, CheckoutFailure> {
+    // 1. The token first: a second submission waits here for the first, then replays it.
+    match submit_once::consume(conn, &req.token, req.user_id, Purpose::Checkout, None, None)? {
+        Consumed::Fresh => {}
+        Consumed::AlreadyUsed(Some(order_no)) => return Ok(Placed::AlreadySubmitted { order_no }),
+        Consumed::AlreadyUsed(None) => {
+            return Err(AppError::Conflict(
+                "This form was already submitted. Please open your orders.".into(),
+            )
+            .into())
+        }
+    }
+    if !store_takes_orders(conn, req.store_id)? {
+        return Err(CheckoutFailure::Refused(Placed::UnknownStore));
+    }
+
+    // 2. The selected lines, read without locking, checked against what the customer saw.
+    let lines = cart::selected_lines(conn, req.user_id)?;
+    if lines.is_empty() {
+        return Err(CheckoutFailure::Refused(Placed::EmptySelection));
+    }
+    if let Some(refusal) = lines.iter().find_map(shelf_refusal) {
+        return Err(CheckoutFailure::Refused(refusal));
+    }
+    let total = cart::total_cents(&lines);
+    if total != req.seen_total_cents {
+        return Err(CheckoutFailure::Refused(Placed::PricesChanged));
+    }
+
+    // 3. The order, its lines, its token result, the cart cleared — none of this locks a product row.
+    let (status, expires_at) = match req.pay_method {
+        PayMethod::Online => (
+            OrderStatus::PendingPayment,
+            Some(Utc::now().naive_utc() + chrono::Duration::seconds(req.payment_window_seconds)),
+        ),
+        PayMethod::AtCounter => (OrderStatus::Confirmed, None),
+    };
+    let new = NewOrder {
+        user_id: req.user_id,
+        store_id: req.store_id,
+        status,
+        pay_method: req.pay_method,
+        total_cents: total,
+        note: &req.note,
+        expires_at,
+    };
+    let (order_id, order_no) = insert_order(conn, &new, next_no)?;
+    insert_lines(conn, order_id, &lines)?;
+    if req.pay_method == PayMethod::AtCounter {
+        if let Issued::SpaceFull = issue_pickup_code(conn, order_id, req.pickup_code_digits)? {
+            return Err(CheckoutFailure::Refused(Placed::PickupCodesExhausted));
+        }
+    }
+    let product_ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
+    cart::remove_lines(conn, req.user_id, &product_ids)?;
+    submit_once::store_result(conn, &req.token, order_no.as_str())?;
+
+    // 4. Take the stock, ascending product id (the lines come sorted), as late as possible:
+    // from the first UPDATE on we hold row locks every other buyer of that product waits for.
+    for l in &lines {
+        take_stock(conn, l)?;
+    }
+    // 5. The ledger rows, then COMMIT (by the caller).
+    record_sales(conn, order_id, req.user_id, &lines)?;
+    Ok(Placed::Created {
+        order_no: order_no.into_string(),
+    })
+}
+
+fn store_takes_orders(conn: &mut MysqlConnection, store_id: i64) -> Result<bool, AppError> {
+    use crate::db::schema::stores;
+    Ok(stores::table
+        .filter(stores::id.eq(store_id))
+        .filter(stores::active.eq(true))
+        .count()
+        .get_result::<i64>(conn)?
+        == 1)
+}
+
+/// Why a line cannot be bought as the shelf stands now (inactive, not enough).
+fn shelf_refusal(l: &CartLine) -> Option<Placed> {
+    if !l.active {
+        Some(Placed::NoLongerSold {
+            name: l.name.clone(),
+        })
+    } else if l.stock < l.quantity {
+        Some(Placed::SoldOut {
+            name: l.name.clone(),
+            available: l.stock.max(0),
+        })
+    } else {
+        None
+    }
+}
+
+/// The order row to insert.
+pub struct NewOrder<'a> {
+    pub user_id: i64,
+    pub store_id: i64,
+    pub status: OrderStatus,
+    pub pay_method: PayMethod,
+    pub total_cents: i64,
+    pub note: &'a str,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+/// Inserts the order under a fresh number; the UNIQUE index is the guarantee, and a duplicate
+/// number (1062 on `uq_orders_order_no`; only the statement is rolled back) draws another one.
+pub fn insert_order(
+    conn: &mut MysqlConnection,
+    new: &NewOrder<'_>,
+    next_no: &mut dyn FnMut() -> OrderNo,
+) -> Result<(i64, OrderNo), AppError> {
+    for _ in 0..ORDER_NO_ATTEMPTS {
+        let order_no = next_no();
+        let inserted = diesel::insert_into(orders::table)
+            .values((
+                orders::order_no.eq(order_no.as_str()),
+                orders::user_id.eq(new.user_id),
+                orders::store_id.eq(new.store_id),
+                orders::status.eq(new.status.as_str()),
+                orders::pay_method.eq(new.pay_method.as_str()),
+                orders::total_cents.eq(new.total_cents),
+                orders::note.eq(new.note),
+                orders::expires_at.eq(new.expires_at),
+            ))
+            .execute(conn);
+        match inserted {
+            Ok(_) => {
+                let id = orders::table
+                    .filter(orders::order_no.eq(order_no.as_str()))
+                    .select(orders::id)
+                    .first(conn)?;
+                return Ok((id, order_no));
+            }
+            Err(e)
+                if is_unique_violation(&e)
+                    && violated_key(&e).as_deref() == Some("uq_orders_order_no") =>
+            {
+                tracing::info!("order number taken; drawing another");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Unexpected(anyhow::anyhow!(
+        "no free order number after {ORDER_NO_ATTEMPTS} attempts"
+    )))
+}
+
+fn insert_lines(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    lines: &[CartLine],
+) -> Result<(), AppError> {
+    let rows: Vec<_> = lines
+        .iter()
+        .map(|l| {
+            (
+                order_lines::order_id.eq(order_id),
+                order_lines::product_id.eq(l.product_id),
+                order_lines::product_name.eq(&l.name),
+                order_lines::unit_price_cents.eq(l.price_cents),
+                order_lines::quantity.eq(l.quantity),
+                order_lines::line_total_cents.eq(l.line_total_cents()),
+            )
+        })
+        .collect();
+    diesel::insert_into(order_lines::table)
+        .values(&rows)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The optimistic loop for one line. The guard is `stock >= q` plus the price and active flag the
+/// customer agreed to — not the version — so another buyer's success does not force a retry while
+/// enough stock remains (READ COMMITTED: a waiting UPDATE re-checks its WHERE on the latest row).
+/// 0 rows: read again and decide; still enough (the row moved under us) → retry after a short pause.
+fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), CheckoutFailure> {
+    let q = line.quantity;
+    for attempt in 0..STOCK_ATTEMPTS {
+        let matched = diesel::update(
+            products::table
+                .filter(products::id.eq(line.product_id))
+                .filter(products::stock.ge(q))
+                .filter(products::active.eq(true))
+                .filter(products::price_cents.eq(line.price_cents)),
+        )
+        .set((
+            products::stock.eq(products::stock - q),
+            products::sales.eq(products::sales + q),
+            products::version.eq(products::version + 1),
+        ))
+        .execute(conn)?;
+        if matched == 1 {
+            return Ok(());
+        }
+        let (stock, price, active): (i32, i64, bool) = products::table
+            .find(line.product_id)
+            .select((products::stock, products::price_cents, products::active))
+            .first(conn)?;
+        if !active {
+            return Err(CheckoutFailure::Refused(Placed::NoLongerSold {
+                name: line.name.clone(),
+            }));
+        }
+        if price != line.price_cents {
+            return Err(CheckoutFailure::Refused(Placed::PricesChanged));
+        }
+        if stock < q {
+            return Err(CheckoutFailure::Refused(Placed::SoldOut {
+                name: line.name.clone(),
+                available: stock.max(0),
+            }));
+        }
+        let base = 2u64 << attempt.min(5);
+        std::thread::sleep(Duration::from_millis(
+            rand::thread_rng().gen_range(base / 2..=base),
+        ));
+    }
+    Err(CheckoutFailure::Refused(Placed::Busy))
+}
+
+/// One `sale` movement per line in one statement; `stock_after` is read from the rows we just
+/// updated (and still hold locked), so no extra round trip per product.
+fn record_sales(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    actor: i64,
+    lines: &[CartLine],
+) -> Result<(), AppError> {
+    let mut sql = String::from(
+        "INSERT INTO stock_movements (product_id, delta, reason, order_id, actor_user_id, note, stock_after) \
+         SELECT p.id, -CASE p.id",
+    );
+    for _ in lines {
+        sql.push_str(" WHEN ? THEN ?");
+    }
+    sql.push_str(" END, 'sale', ?, ?, '', p.stock FROM products p WHERE p.id IN (");
+    sql.push_str(&vec!["?"; lines.len()].join(", "));
+    sql.push_str(") ORDER BY p.id");
+    let mut query = diesel::sql_query(sql).into_boxed();
+    for l in lines {
+        query = query
+            .bind::<BigInt, _>(l.product_id)
+            .bind::<Integer, _>(l.quantity);
+    }
+    query = query.bind::<BigInt, _>(order_id).bind::<BigInt, _>(actor);
+    for l in lines {
+        query = query.bind::<BigInt, _>(l.product_id);
+    }
+    let written = query.execute(conn)?;
+    if written != lines.len() {
+        return Err(AppError::Unexpected(anyhow::anyhow!(
+            "wrote {written} sale movements for {} lines",
+            lines.len()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! A customer's own orders: the list (newest first, paginated) and one order with its lines.
+//! Another customer's order is simply not found.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{order_lines, orders, stores};
+use crate::error::AppError;
+use crate::shop::orders::Order;
+
+/// Orders per page of `/orders`.
+pub const PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct OrderSummary {
+    pub order_no: String,
+    pub status: String,
+    pub pay_method: String,
+    pub total_cents: i64,
+    pub created_at: NaiveDateTime,
+    pub store_name: String,
+}
+
+/// One page (1-based) of the user's orders, newest first, and whether there is a next page.
+pub fn orders_page(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    page: i64,
+) -> Result<(Vec<OrderSummary>, bool), AppError> {
+    let offset = (page.max(1) - 1).saturating_mul(PAGE_SIZE);
+    let mut rows: Vec<OrderSummary> = orders::table
+        .inner_join(stores::table)
+        .filter(orders::user_id.eq(user_id))
+        .order(orders::id.desc())
+        .limit(PAGE_SIZE + 1)
+        .offset(offset)
+        .select((
+            orders::order_no,
+            orders::status,
+            orders::pay_method,
+            orders::total_cents,
+            orders::created_at,
+            stores::name,
+        ))
+        .load(conn)?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok((rows, more))
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct OrderLine {
+    pub product_id: i64,
+    pub product_name: String,
+    pub unit_price_cents: i64,
+    pub quantity: i32,
+    pub line_total_cents: i64,
+}
+
+/// The user's order with this number, with its lines and store name; None if it is not theirs.
+pub fn own_order(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    order_no: &str,
+) -> Result<Option<(Order, Vec<OrderLine>, String)>, AppError> {
+    let found: Option<(Order, String)> = orders::table
+        .inner_join(stores::table)
+        .filter(orders::order_no.eq(order_no))
+        .filter(orders::user_id.eq(user_id))
+        .select((Order::as_select(), stores::name))
+        .first(conn)
+        .optional()?;
+    let Some((order, store_name)) = found else {
+        return Ok(None);
+    };
+    let lines = order_lines::table
+        .filter(order_lines::order_id.eq(order.id))
+        .order(order_lines::product_id.asc())
+        .select((
+            order_lines::product_id,
+            order_lines::product_name,
+            order_lines::unit_price_cents,
+            order_lines::quantity,
+            order_lines::line_total_cents,
+        ))
+        .load(conn)?;
+    Ok(Some((order, lines, store_name)))
+}
+
+/// The user's order with this number (no lines); None if it is not theirs.
+pub fn own_order_row(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    order_no: &str,
+) -> Result<Option<Order>, AppError> {
+    Ok(orders::table
+        .filter(orders::order_no.eq(order_no))
+        .filter(orders::user_id.eq(user_id))
+        .select(Order::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,340 @@
+//! Paying exactly once (SPEC §5): the customer's pay (through a provider behind a small trait),
+//! the provider's signed callback, and what the customer is told when the order moved on meanwhile.
+//!
+//! Exactly once comes from the database: one conditional UPDATE `pending_payment → confirmed`
+//! (only one transaction can match it) and UNIQUE(payments.order_id).
+
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use rand::Rng;
+use sha2::Sha256;
+
+use crate::db::schema::{orders, payments};
+use crate::db::TxError;
+use crate::domain::{OrderStatus, Purpose, TokenId};
+use crate::error::{is_retryable, is_unique_violation, violated_key, AppError};
+use crate::shop::orders::{by_id, by_order_no, Order};
+use crate::shop::pickup::{issue_pickup_code, Issued};
+use crate::shop::submit_once::{self, Consumed};
+
+/// The cancel reason the sweeper writes when the payment window passed.
+pub const EXPIRED_REASON: &str = "payment window passed";
+/// The cancel reason of a customer's own cancellation.
+pub const CUSTOMER_CANCEL_REASON: &str = "cancelled by the customer";
+
+/// A payment provider: takes the money for an order and returns its own reference for the charge.
+/// It is called inside the pay transaction, after the order row is ours; an error rolls back.
+pub trait PaymentProvider: Send + Sync {
+    fn charge(&self, order_no: &str, amount_cents: i64) -> Result<String, AppError>;
+}
+
+/// The built-in demo provider: every charge succeeds at once.
+pub struct DemoProvider;
+
+impl PaymentProvider for DemoProvider {
+    fn charge(&self, _order_no: &str, _amount_cents: i64) -> Result<String, AppError> {
+        Ok(format!("demo-{:016x}", rand::thread_rng().gen::<u64>()))
+    }
+}
+
+/// Every way a pay can end; only `Paid` changed anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paid {
+    Paid,
+    /// This pay form was submitted before (double click, refresh): nothing more happened.
+    AlreadySubmitted,
+    /// The order was paid already (another tab, the provider's callback).
+    AlreadyPaid,
+    /// The payment window passed: nothing was charged.
+    Expired,
+    /// The order was cancelled.
+    Cancelled,
+    /// Every pickup code is in use: nothing was charged, try again later.
+    PickupCodesExhausted,
+    /// Lock contention outlasted the retries.
+    Busy,
+}
+
+/// A refusal rolls the pay transaction back (the token stays fresh); errors are errors.
+#[derive(Debug)]
+pub enum PayFailure {
+    Refused(Paid),
+    Error(AppError),
+}
+
+impl From<AppError> for PayFailure {
+    fn from(e: AppError) -> Self {
+        PayFailure::Error(e)
+    }
+}
+
+impl From<diesel::result::Error> for PayFailure {
+    fn from(e: diesel::result::Error) -> Self {
+        PayFailure::Error(e.into())
+    }
+}
+
+impl TxError for PayFailure {
+    fn is_retryable(&self) -> bool {
+        matches!(self, PayFailure::Error(e) if is_retryable(e))
+    }
+}
+
+pub fn paid_outcome(result: Result<Paid, PayFailure>) -> Result<Paid, AppError> {
+    match result {
+        Ok(p) | Err(PayFailure::Refused(p)) => Ok(p),
+        Err(PayFailure::Error(AppError::Busy)) => Ok(Paid::Busy),
+        Err(PayFailure::Error(e)) => Err(e),
+    }
+}
+
+/// Moves a pending order to `confirmed` if it still is pending (and, for the customer's pay,
+/// still inside its window). Exactly one of any number of racing callers gets `true`.
+fn confirm_payment(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    require_window: bool,
+) -> Result<bool, AppError> {
+    let target = orders::table
+        .filter(orders::id.eq(order_id))
+        .filter(orders::status.eq(OrderStatus::PendingPayment.as_str()));
+    let set = (
+        orders::status.eq(OrderStatus::Confirmed.as_str()),
+        orders::paid_at.eq(crate::db::now_nullable()),
+    );
+    let matched = if require_window {
+        diesel::update(target.filter(orders::expires_at.gt(crate::db::now_nullable())))
+            .set(set)
+            .execute(conn)?
+    } else {
+        diesel::update(target).set(set).execute(conn)?
+    };
+    Ok(matched == 1)
+}
+
+/// What the order is, now that it could not be confirmed.
+fn why_not_payable(order: &Order) -> Paid {
+    match order.status() {
+        Some(OrderStatus::Cancelled) if order.cancel_reason.as_deref() == Some(EXPIRED_REASON) => {
+            Paid::Expired
+        }
+        Some(OrderStatus::Cancelled) => Paid::Cancelled,
+        // Still pending, but the window has passed (the sweeper will cancel it).
+        Some(OrderStatus::PendingPayment) => Paid::Expired,
+        _ => Paid::AlreadyPaid,
+    }
+}
+
+/// Records the payment row; UNIQUE(order_id) makes a second one impossible.
+fn insert_payment(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    amount_cents: i64,
+    provider_ref: &str,
+) -> Result<(), diesel::result::Error> {
+    diesel::insert_into(payments::table)
+        .values((
+            payments::order_id.eq(order_id),
+            payments::amount_cents.eq(amount_cents),
+            payments::method.eq("online"),
+            payments::provider_ref.eq(provider_ref),
+            payments::status.eq("captured"),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The customer pays their order. Body of one transaction (run it through `Db::transaction`).
+pub fn pay(
+    conn: &mut MysqlConnection,
+    order: &Order,
+    token: &TokenId,
+    provider: &dyn PaymentProvider,
+    pickup_code_digits: usize,
+) -> Result<Paid, PayFailure> {
+    match submit_once::consume(
+        conn,
+        token,
+        order.user_id,
+        Purpose::Pay,
+        Some(order.id),
+        None,
+    )? {
+        Consumed::Fresh => {}
+        Consumed::AlreadyUsed(_) => return Ok(Paid::AlreadySubmitted),
+    }
+    if !confirm_payment(conn, order.id, true)? {
+        let now = by_id(conn, order.id)?;
+        return Err(PayFailure::Refused(why_not_payable(&now)));
+    }
+    let provider_ref = provider.charge(&order.order_no, order.total_cents)?;
+    match insert_payment(conn, order.id, order.total_cents, &provider_ref) {
+        Ok(()) => {}
+        Err(e) if is_unique_violation(&e) => return Err(PayFailure::Refused(Paid::AlreadyPaid)),
+        Err(e) => return Err(e.into()),
+    }
+    if let Issued::SpaceFull = issue_pickup_code(conn, order.id, pickup_code_digits)? {
+        return Err(PayFailure::Refused(Paid::PickupCodesExhausted));
+    }
+    submit_once::store_result(conn, token, "paid")?;
+    Ok(Paid::Paid)
+}
+
+/// The provider's callback as posted (`POST /payments/notify`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Notification {
+    #[serde(default)]
+    pub order_no: String,
+    #[serde(default)]
+    pub amount_cents: String,
+    #[serde(default)]
+    pub provider_ref: String,
+    #[serde(default)]
+    pub signature: String,
+}
+
+/// How a callback ends. `Recorded` and `AlreadyPaid` answer 200 `ok`; the rest change nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notified {
+    Recorded,
+    AlreadyPaid,
+    BadSignature,
+    /// Not the order's amount, or not a number.
+    AmountMismatch,
+    UnknownOrder,
+    /// The provider reference already belongs to another order's payment.
+    ReferenceReused,
+    /// Cancelled (expired) before the callback came.
+    NotPayable {
+        status: String,
+    },
+    PickupCodesExhausted,
+    Busy,
+}
+
+#[derive(Debug)]
+pub enum NotifyFailure {
+    Refused(Notified),
+    Error(AppError),
+}
+
+impl From<AppError> for NotifyFailure {
+    fn from(e: AppError) -> Self {
+        NotifyFailure::Error(e)
+    }
+}
+
+impl From<diesel::result::Error> for NotifyFailure {
+    fn from(e: diesel::result::Error) -> Self {
+        NotifyFailure::Error(e.into())
+    }
+}
+
+impl TxError for NotifyFailure {
+    fn is_retryable(&self) -> bool {
+        matches!(self, NotifyFailure::Error(e) if is_retryable(e))
+    }
+}
+
+pub fn notified_outcome(result: Result<Notified, NotifyFailure>) -> Result<Notified, AppError> {
+    match result {
+        Ok(n) | Err(NotifyFailure::Refused(n)) => Ok(n),
+        Err(NotifyFailure::Error(AppError::Busy)) => Ok(Notified::Busy),
+        Err(NotifyFailure::Error(e)) => Err(e),
+    }
+}
+
+/// Lowercase hex of HMAC-SHA256(secret, "order_no|amount_cents|provider_ref") — what the
+/// provider signs its callback with (and what tests and the benchmark sign with).
+pub fn sign_notification(
+    secret: &str,
+    order_no: &str,
+    amount_cents: &str,
+    provider_ref: &str,
+) -> String {
+    notification_mac(secret, order_no, amount_cents, provider_ref)
+        .map(|mac| hex::encode(mac.finalize().into_bytes()))
+        .unwrap_or_default()
+}
+
+/// None only if HMAC refused the key, which it never does (any length is accepted).
+fn notification_mac(
+    secret: &str,
+    order_no: &str,
+    amount_cents: &str,
+    provider_ref: &str,
+) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).ok()?;
+    mac.update(format!("{order_no}|{amount_cents}|{provider_ref}").as_bytes());
+    Some(mac)
+}
+
+/// Checks the callback's signature in constant time.
+pub fn signature_is_valid(secret: &str, n: &Notification) -> bool {
+    let sig = n.signature.trim();
+    if sig.len() != 64 || !sig.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return false;
+    }
+    let Ok(bytes) = hex::decode(sig) else {
+        return false;
+    };
+    notification_mac(secret, &n.order_no, &n.amount_cents, &n.provider_ref)
+        .is_some_and(|mac| mac.verify_slice(&bytes).is_ok())
+}
+
+/// Records the provider's word that an order is paid. Check the signature first
+/// (`signature_is_valid`); this is the body of one transaction.
+pub fn record_notification(
+    conn: &mut MysqlConnection,
+    n: &Notification,
+    pickup_code_digits: usize,
+) -> Result<Notified, NotifyFailure> {
+    let amount: i64 = match n.amount_cents.trim().parse() {
+        Ok(a) => a,
+        Err(_) => return Err(NotifyFailure::Refused(Notified::AmountMismatch)),
+    };
+    let provider_ref = n.provider_ref.trim();
+    if provider_ref.is_empty() || provider_ref.len() > 100 {
+        return Err(NotifyFailure::Refused(Notified::ReferenceReused));
+    }
+    let Some(order) = by_order_no(conn, n.order_no.trim())? else {
+        return Err(NotifyFailure::Refused(Notified::UnknownOrder));
+    };
+    if amount != order.total_cents {
+        return Err(NotifyFailure::Refused(Notified::AmountMismatch));
+    }
+    // The customer paid at the provider: a late notice still confirms an order that is pending,
+    // even past its window, as long as the sweeper has not cancelled it (its stock is still held).
+    if !confirm_payment(conn, order.id, false)? {
+        let paid: i64 = payments::table
+            .filter(payments::order_id.eq(order.id))
+            .filter(payments::status.eq("captured"))
+            .count()
+            .get_result(conn)?;
+        return if paid > 0 {
+            Ok(Notified::AlreadyPaid)
+        } else {
+            let now = by_id(conn, order.id)?;
+            Err(NotifyFailure::Refused(Notified::NotPayable {
+                status: now.status,
+            }))
+        };
+    }
+    match insert_payment(conn, order.id, amount, provider_ref) {
+        Ok(()) => {}
+        Err(e)
+            if is_unique_violation(&e)
+                && violated_key(&e).as_deref() == Some("uq_payments_provider_ref") =>
+        {
+            return Err(NotifyFailure::Refused(Notified::ReferenceReused))
+        }
+        Err(e) if is_unique_violation(&e) => {
+            return Err(NotifyFailure::Refused(Notified::AlreadyPaid))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    if let Issued::SpaceFull = issue_pickup_code(conn, order.id, pickup_code_digits)? {
+        return Err(NotifyFailure::Refused(Notified::PickupCodesExhausted));
+    }
+    Ok(Notified::Recorded)
+}
