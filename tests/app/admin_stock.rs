@@ -379,3 +379,75 @@ async fn the_stock_table_shows_held_units_and_low_stock_and_sorts() {
         StatusCode::OK
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn adjustments_racing_real_checkouts_never_go_negative_and_match_the_ledger() {
+    let app = Arc::new(spawn_app().await);
+    let store = app.store("SH01", "North Store");
+    let mug = app.product("MUG", "Tea Mug", 4_500, 30);
+    let mut logins = Vec::new();
+    for i in 0..40 {
+        let app = Arc::clone(&app);
+        logins.push(tokio::spawn(async move {
+            app.customer(&format!("buyer{i:02}")).await
+        }));
+    }
+    let mut buyers = Vec::new();
+    for l in logins {
+        buyers.push(l.await.expect("login"));
+    }
+    let admin = Arc::new(app.admin("boss").await);
+    admin.get(&format!("/admin/stock/{mug}")).await;
+    let barrier = Arc::new(tokio::sync::Barrier::new(buyers.len() + 10));
+    let mut checkouts = Vec::new();
+    for buyer in buyers {
+        buyer.add_to_cart(mug, "1").await;
+        let (token, total) = buyer.checkout_form().await;
+        let barrier = Arc::clone(&barrier);
+        checkouts.push(tokio::spawn(async move {
+            barrier.wait().await;
+            buyer
+                .submit_checkout(&token, &total, store, "online")
+                .await
+                .status
+        }));
+    }
+    let mut adjustments = Vec::new();
+    for i in 0..10 {
+        let (admin, barrier) = (Arc::clone(&admin), Arc::clone(&barrier));
+        let delta = if i % 5 < 3 { "-2" } else { "+1" };
+        adjustments.push(tokio::spawn(async move {
+            barrier.wait().await;
+            let status = admin
+                .post(
+                    &format!("/admin/stock/{mug}/adjust"),
+                    &[("delta", delta), ("reason", "shelf recount")],
+                )
+                .await
+                .status;
+            (delta, status)
+        }));
+    }
+    let mut sold = 0;
+    for c in checkouts {
+        match c.await.expect("checkout task") {
+            StatusCode::SEE_OTHER => sold += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("checkout answered {other}"),
+        }
+    }
+    let mut applied = 0i64;
+    for a in adjustments {
+        let (delta, status) = a.await.expect("adjust task");
+        match status {
+            StatusCode::SEE_OTHER => applied += delta.parse::<i64>().unwrap(),
+            StatusCode::CONFLICT => assert_eq!(delta, "-2", "only a take-away can be refused"),
+            other => panic!("adjust answered {other}"),
+        }
+    }
+    let now = stock(&app, mug);
+    assert!(now >= 0);
+    assert_eq!(now, 30 - sold + applied, "sold {sold}, adjusted {applied}");
+    assert_eq!(app.sql_i64("SELECT COUNT(*) FROM orders"), sold);
+    assert_invariants(&app);
+}
