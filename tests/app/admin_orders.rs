@@ -286,12 +286,9 @@ async fn the_order_list_filters_and_searches_exactly() {
     assert_eq!(list("?q=carol".into()).await, nos(&[&a, &b]));
     assert_eq!(list("?q=dave&status=confirmed".into()).await, nos(&[&c]));
     assert_eq!(list(format!("?q={}", c.order_no)).await, nos(&[&c]));
-    assert_eq!(
-        list(format!("?q={}", &d.order_no[..17]))
-            .await
-            .contains(&d.order_no),
-        true
-    );
+    assert!(list(format!("?q={}", &d.order_no[..17]))
+        .await
+        .contains(&d.order_no));
     assert_eq!(list("?q=nobody".into()).await, Vec::<String>::new());
     assert_eq!(
         list("?q=%27%20OR%201%3D1%20--".into()).await,

@@ -119,7 +119,7 @@ async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, 
                 staff: r.staff,
                 entered: masked(&r.entered),
                 outcome_label: o.map(LookupOutcome::label).unwrap_or("?"),
-                failed: o.is_none_or(LookupOutcome::is_failure),
+                failed: o.map_or(true, LookupOutcome::is_failure),
                 outcome: r.outcome,
                 order_no: r.order_no,
             }
