@@ -141,13 +141,27 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
         by: Some(customer.clone()),
         note: (!order.note.is_empty()).then(|| format!("Note: {}", order.note)),
     }];
-    if let Some(at) = order.paid_at {
-        timeline.push(Event {
+    // Online payments are made by the customer; at-counter ones are taken by the staff member
+    // who handed the order over.
+    let counter_payment = payment.as_ref().filter(|p| p.method == "at_counter");
+    let payer = match counter_payment {
+        Some(_) => username(conn, order.picked_up_by)?,
+        None => Some(customer.clone()),
+    };
+    match (order.paid_at, counter_payment) {
+        (Some(at), _) => timeline.push(Event {
             what: "Paid",
             at,
-            by: Some(customer.clone()),
+            by: payer,
             note: payment.as_ref().map(|p| format!("{} payment", p.method)),
-        });
+        }),
+        (None, Some(p)) => timeline.push(Event {
+            what: "Paid at the counter",
+            at: p.created_at,
+            by: payer,
+            note: None,
+        }),
+        (None, None) => {}
     }
     if let Some(at) = order.ready_at {
         timeline.push(Event {
@@ -164,16 +178,6 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
             by: username(conn, order.picked_up_by)?,
             note: None,
         });
-        if order.paid_at.is_none() {
-            if let Some(p) = payment.as_ref().filter(|p| p.method == "at_counter") {
-                timeline.push(Event {
-                    what: "Paid at the counter",
-                    at: p.created_at,
-                    by: username(conn, order.picked_up_by)?,
-                    note: None,
-                });
-            }
-        }
     }
     if let Some(at) = order.cancelled_at {
         let by = username(conn, order.cancelled_by)?;

@@ -348,3 +348,58 @@ async fn the_order_list_pages_with_keyset_cursors_and_page_jumps() {
     assert_eq!(order_nos(&back), pages[1].1);
     assert!(admin.get("/admin/orders?page=99").await.status == StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_order_page_shows_who_did_what_when() {
+    let app = spawn_app().await;
+    let store = app.store("SH01", "North Store");
+    let mug = app.product("MUG", "Mug", 4_500, 10);
+    let carol = app.account("carol", "carol-password", Role::Customer, None);
+    let nina = app.account("nina", "nina-password", Role::Staff, Some(store));
+    let o = create_order(
+        &app,
+        &OrderSpec {
+            user_id: carol,
+            store_id: store,
+            pay_method: PayMethod::AtCounter,
+            status: OrderStatus::Confirmed,
+            lines: &[(mug, 1)],
+        },
+    );
+    // As the counter leaves it: marked ready, then handed over with the money collected.
+    app.sql(&format!(
+        "UPDATE orders SET status = 'ready', ready_at = '2026-12-02 02:00:00', ready_by = {nina}, pickup_code = '1234566' WHERE id = {id}; \
+         UPDATE orders SET status = 'picked_up', picked_up_at = '2026-12-02 03:15:00', picked_up_by = {nina} WHERE id = {id}; \
+         INSERT INTO payments (order_id, amount_cents, method, status, created_at) VALUES ({id}, 4500, 'at_counter', 'captured', '2026-12-02 03:15:00')",
+        id = o.id
+    ));
+    let admin = app.admin("boss").await;
+    let page = admin.get(&format!("/admin/orders/{}", o.order_no)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let timeline = page.text_of("ol.timeline").unwrap();
+    assert!(timeline.contains("Created by carol"), "{timeline}");
+    assert!(
+        timeline.contains("2026-12-02 10:00 Ready by nina"),
+        "shop time: {timeline}"
+    );
+    assert!(
+        timeline.contains("Paid at the counter by nina"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("2026-12-02 11:15 Picked up by nina"),
+        "{timeline}"
+    );
+    assert_eq!(
+        page.text_of("[data-code-status]").as_deref(),
+        Some("used at hand-over")
+    );
+    assert!(
+        !page.contains("1234566"),
+        "the admin page does not show the code itself"
+    );
+    assert!(
+        page.input_value("submit_token").is_none(),
+        "a picked-up order has no cancel form"
+    );
+}
