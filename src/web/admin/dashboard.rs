@@ -25,6 +25,8 @@ struct StatusFigure {
 struct DashboardPage {
     page: Page,
     today: String,
+    /// Today as the orders filter takes it (YYYY-MM-DD).
+    today_iso: String,
     by_status: Vec<StatusFigure>,
     orders_today: i64,
     units_sold_today: i64,
@@ -58,6 +60,7 @@ async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
     render(&DashboardPage {
         page: admin.ctx.page("Dashboard"),
         today: today.format("%A %-d %B %Y").to_string(),
+        today_iso: today.format("%Y-%m-%d").to_string(),
         orders_today: by_status.iter().map(|s| s.n).sum(),
         by_status,
         units_sold_today: d.units_sold_today,
