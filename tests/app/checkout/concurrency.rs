@@ -4,23 +4,45 @@
 use std::sync::Arc;
 
 use reqwest::StatusCode;
+use shopcounter::domain::Role;
 use tokio::sync::Barrier;
 
 use super::super::helpers::{spawn_app, Client, Page, TestApp};
 use super::super::invariants::assert_invariants;
 use super::{order_no_from, shop};
 
-/// `n` logged-in customers, created in parallel (password hashing is the slow part).
+/// `n` logged-in customers. Their accounts are made on blocking threads (password hashing must
+/// not stall the runtime that drives the HTTP clients), then they log in concurrently.
 async fn customers(app: &Arc<TestApp>, prefix: &str, n: usize) -> Vec<Client> {
-    let mut tasks = Vec::new();
+    // A few at a time: each holds one of the app's pooled connections while it hashes.
+    let hashing = Arc::new(tokio::sync::Semaphore::new(4));
+    let mut made = Vec::new();
     for i in 0..n {
         let app = Arc::clone(app);
         let name = format!("{prefix}{i:03}");
-        tasks.push(tokio::spawn(async move { app.customer(&name).await }));
+        let permit = Arc::clone(&hashing)
+            .acquire_owned()
+            .await
+            .expect("semaphore");
+        made.push(tokio::task::spawn_blocking(move || {
+            app.account(&name, &format!("{name}-password"), Role::Customer, None);
+            drop(permit);
+            name
+        }));
+    }
+    let mut logins = Vec::new();
+    for m in made {
+        let name = m.await.expect("account task");
+        let client = app.client();
+        logins.push(tokio::spawn(async move {
+            let res = client.login(&name, &format!("{name}-password")).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {name}");
+            client
+        }));
     }
     let mut clients = Vec::new();
-    for t in tasks {
-        clients.push(t.await.expect("customer task"));
+    for l in logins {
+        clients.push(l.await.expect("login task"));
     }
     clients
 }
