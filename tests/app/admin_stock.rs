@@ -385,16 +385,24 @@ async fn adjustments_racing_real_checkouts_never_go_negative_and_match_the_ledge
     let app = Arc::new(spawn_app().await);
     let store = app.store("SH01", "North Store");
     let mug = app.product("MUG", "Tea Mug", 4_500, 30);
-    let mut logins = Vec::new();
-    for i in 0..40 {
-        let app = Arc::clone(&app);
-        logins.push(tokio::spawn(async move {
-            app.customer(&format!("buyer{i:02}")).await
-        }));
-    }
+    // Accounts on a blocking thread (hashing must not stall the runtime driving the clients),
+    // then the logins one after another.
+    let names: Vec<String> = (0..40).map(|i| format!("buyer{i:02}")).collect();
+    let made = {
+        let (app, names) = (Arc::clone(&app), names.clone());
+        tokio::task::spawn_blocking(move || {
+            for name in &names {
+                app.account(name, &format!("{name}-password"), Role::Customer, None);
+            }
+        })
+    };
+    made.await.expect("accounts");
     let mut buyers = Vec::new();
-    for l in logins {
-        buyers.push(l.await.expect("login"));
+    for name in &names {
+        let client = app.client();
+        let res = client.login(name, &format!("{name}-password")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login of {name}");
+        buyers.push(client);
     }
     let admin = Arc::new(app.admin("boss").await);
     admin.get(&format!("/admin/stock/{mug}")).await;
