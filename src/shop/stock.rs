@@ -91,3 +91,53 @@ pub fn release_order_stock(
     }
     record_movements(conn, &movements)
 }
+
+/// What an admin's stock adjustment came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Adjusted {
+    /// Applied; the stock is now `stock_after`, and the ledger has its `adjustment` row.
+    Done { stock_after: i32 },
+    /// Refused: it would take the stock below zero. Nothing changed; `stock` is what there is now.
+    WouldGoNegative { stock: i32 },
+}
+
+/// Adds a signed `delta` to a product's stock as an `adjustment` movement with the admin's reason.
+/// One guarded UPDATE (`stock + delta >= 0`) decides, so a racing checkout can never be pushed
+/// below zero; the movement is written in the same transaction. Call inside a transaction.
+pub fn adjust_stock(
+    conn: &mut MysqlConnection,
+    product_id: i64,
+    delta: i32,
+    actor: i64,
+    reason: &str,
+) -> Result<Adjusted, AppError> {
+    let matched = diesel::update(
+        products::table
+            .find(product_id)
+            .filter((products::stock + delta).ge(0)),
+    )
+    .set((
+        products::stock.eq(products::stock + delta),
+        products::version.eq(products::version + 1),
+    ))
+    .execute(conn)?;
+    if matched != 1 {
+        // Unknown product → NotFound; otherwise the guard refused.
+        let stock = current_stock(conn, product_id)?;
+        return Ok(Adjusted::WouldGoNegative { stock });
+    }
+    let stock_after = current_stock(conn, product_id)?;
+    record_movements(
+        conn,
+        &[Movement {
+            product_id,
+            delta,
+            reason: MovementReason::Adjustment,
+            order_id: None,
+            actor_user_id: Some(actor),
+            note: reason,
+            stock_after,
+        }],
+    )?;
+    Ok(Adjusted::Done { stock_after })
+}

@@ -76,3 +76,30 @@ pub fn active_stores(conn: &mut MysqlConnection) -> Result<Vec<Store>, AppError>
         .select(Store::as_select())
         .load(conn)?)
 }
+
+/// Every store, active or not (for the admin).
+pub fn all_stores(conn: &mut MysqlConnection) -> Result<Vec<Store>, AppError> {
+    Ok(stores::table
+        .order(stores::code.asc())
+        .select(Store::as_select())
+        .load(conn)?)
+}
+
+/// Opens or closes a store for new orders: one conditional UPDATE naming the source state.
+/// Returns false when it already was in that state; NotFound for an unknown store.
+pub fn set_store_active(
+    conn: &mut MysqlConnection,
+    id: i64,
+    active: bool,
+) -> Result<bool, AppError> {
+    let n = diesel::update(stores::table.find(id).filter(stores::active.eq(!active)))
+        .set(stores::active.eq(active))
+        .execute(conn)?;
+    if n == 0 {
+        stores::table
+            .find(id)
+            .select(stores::id)
+            .first::<i64>(conn)?;
+    }
+    Ok(n == 1)
+}

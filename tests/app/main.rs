@@ -10,6 +10,11 @@ mod helpers;
 mod invariants;
 
 mod accounts;
+mod admin_orders;
+mod admin_people;
+mod admin_products;
+mod admin_stock;
+mod browser_admin;
 mod browser_checkout;
 mod checkout;
 mod cli;

@@ -1,0 +1,459 @@
+//! `/admin/orders`: filters, search and keyset pages; `/admin/orders/{order_no}`: the order with
+//! its timeline, and the admin's submit-once cancel.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{local_day, local_time, optional_id, text_field};
+use crate::domain::{OrderStatus, Purpose};
+use crate::error::AppError;
+use crate::shop::order_detail::{self, AdminCancel, OrderDetail};
+use crate::shop::order_list::{self, Cursor, OrderFilter};
+use crate::shop::stores::{self, Store};
+use crate::web::auth::Admin;
+use crate::web::csrf::Form;
+use crate::web::page::{money, render_status, see_other, Page};
+use crate::web::submit;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list).service(detail).service(cancel);
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    store: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
+    before: Option<i64>,
+    after: Option<i64>,
+}
+
+#[derive(Default)]
+struct FilterErrors {
+    status: Option<String>,
+    store: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<String>,
+}
+
+struct ListRow {
+    order_no: String,
+    created: String,
+    customer: String,
+    store: String,
+    status: String,
+    status_label: &'static str,
+    pay_method: String,
+    total: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/orders.html")]
+struct OrdersPage {
+    page: Page,
+    statuses: &'static [OrderStatus],
+    stores: Vec<Store>,
+    status: String,
+    store: String,
+    from: String,
+    to: String,
+    q: String,
+    errors: FilterErrors,
+    rows: Vec<ListRow>,
+    page_no: u32,
+    newer_link: Option<String>,
+    older_link: Option<String>,
+    first_link: Option<String>,
+}
+
+impl OrdersPage {
+    fn store_selected(&self, id: &i64) -> bool {
+        self.store == id.to_string()
+    }
+}
+
+fn parse_date(raw: &str) -> Result<Option<NaiveDate>, String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| "Use a date like 2026-12-02.".into())
+}
+
+#[get("/admin/orders")]
+async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let offset = admin.ctx.state.settings.shop_utc_offset;
+    let mut errors = FilterErrors::default();
+    let status = match q.status.trim() {
+        "" => None,
+        s => {
+            let parsed = OrderStatus::parse(s);
+            if parsed.is_none() {
+                errors.status = Some("Choose a status from the list.".into());
+            }
+            parsed
+        }
+    };
+    let store_id = optional_id(&q.store, "store").unwrap_or_else(|e| {
+        errors.store = Some(e);
+        None
+    });
+    let from = parse_date(&q.from).unwrap_or_else(|e| {
+        errors.from = Some(e);
+        None
+    });
+    let to = parse_date(&q.to).unwrap_or_else(|e| {
+        errors.to = Some(e);
+        None
+    });
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            errors.to = Some("The end date is before the start date.".into());
+        }
+    }
+    let page_no: u32 = match q.page.trim() {
+        "" => 1,
+        p => match p.parse::<u32>() {
+            Ok(n) if (1..=1_000_000).contains(&n) => n,
+            _ => {
+                errors.page = Some("Page must be a whole number from 1.".into());
+                1
+            }
+        },
+    };
+    let search = text_field(&q.q, 64, false, "Search").unwrap_or_default();
+    let filter = OrderFilter {
+        status,
+        store_id,
+        created_from: from.map(|d| local_day(d, offset).0),
+        created_before: to.map(|d| local_day(d, offset).1),
+        search: (!search.is_empty()).then(|| search.clone()),
+    };
+    let cursor = match (q.before, q.after) {
+        (Some(b), _) => Cursor::Before(b),
+        (None, Some(a)) => Cursor::After(a),
+        (None, None) if page_no > 1 => Cursor::Page(page_no),
+        (None, None) => Cursor::First,
+    };
+    let invalid = errors.status.is_some()
+        || errors.store.is_some()
+        || errors.from.is_some()
+        || errors.to.is_some()
+        || errors.page.is_some();
+    let (stores, page) = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| {
+            let stores = stores::all_stores(conn)?;
+            let page = if invalid {
+                None
+            } else {
+                Some(order_list::order_page(conn, &filter, cursor)?)
+            };
+            Ok((stores, page))
+        })
+        .await?;
+    let symbol = &admin.ctx.state.settings.currency_symbol;
+    let base: Vec<(&str, &str)> = [
+        ("status", q.status.trim()),
+        ("store", q.store.trim()),
+        ("from", q.from.trim()),
+        ("to", q.to.trim()),
+        ("q", search.as_str()),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let link = |extra: &[(&str, String)]| {
+        let mut all: Vec<(&str, String)> = base.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        all.extend(extra.iter().cloned());
+        format!(
+            "/admin/orders?{}",
+            serde_urlencoded::to_string(&all).unwrap_or_default()
+        )
+    };
+    let (rows, newer_link, older_link) = match page {
+        None => (Vec::new(), None, None),
+        Some(p) => {
+            let rows = p
+                .rows
+                .into_iter()
+                .map(|r| ListRow {
+                    created: local_time(r.created_at, offset),
+                    status_label: OrderStatus::parse(&r.status)
+                        .map(OrderStatus::label)
+                        .unwrap_or("?"),
+                    order_no: r.order_no,
+                    customer: r.username,
+                    store: r.store_name,
+                    status: r.status,
+                    pay_method: r.pay_method,
+                    total: money(r.total_cents, symbol),
+                })
+                .collect();
+            let newer = p.newer.map(|id| {
+                link(&[
+                    ("after", id.to_string()),
+                    ("page", page_no.saturating_sub(1).max(1).to_string()),
+                ])
+            });
+            let older = p.older.map(|id| {
+                link(&[
+                    ("before", id.to_string()),
+                    ("page", (page_no + 1).to_string()),
+                ])
+            });
+            (rows, newer, older)
+        }
+    };
+    let status_code = if invalid {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    render_status(
+        &OrdersPage {
+            page: admin.ctx.page("Orders"),
+            statuses: OrderStatus::ALL,
+            stores,
+            status: q.status.trim().to_string(),
+            store: q.store.trim().to_string(),
+            from: q.from.trim().to_string(),
+            to: q.to.trim().to_string(),
+            q: search.clone(),
+            errors,
+            rows,
+            first_link: (page_no > 1 || q.before.is_some() || q.after.is_some()).then(|| link(&[])),
+            page_no,
+            newer_link,
+            older_link,
+        },
+        status_code,
+    )
+}
+
+struct TimelineLine {
+    what: &'static str,
+    at: String,
+    by: Option<String>,
+    note: Option<String>,
+}
+
+struct DetailLine {
+    product_id: i64,
+    name: String,
+    unit_price: String,
+    quantity: i32,
+    total: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/order.html")]
+struct OrderPage {
+    page: Page,
+    d: OrderDetail,
+    status_label: &'static str,
+    total: String,
+    created: String,
+    lines: Vec<DetailLine>,
+    payment_amount: String,
+    payment_refunded: Option<String>,
+    timeline: Vec<TimelineLine>,
+    submit_token: String,
+    reason: String,
+    reason_error: Option<String>,
+    refused: Option<String>,
+}
+
+async fn order_page(
+    admin: &Admin,
+    order_no: String,
+    reason: String,
+    reason_error: Option<String>,
+    refused: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let d = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| order_detail::order_detail(conn, &order_no))
+        .await?;
+    let state = &admin.ctx.state;
+    let offset = state.settings.shop_utc_offset;
+    let symbol = &state.settings.currency_symbol;
+    let lines = d
+        .lines
+        .iter()
+        .map(|l| DetailLine {
+            product_id: l.product_id,
+            name: l.product_name.clone(),
+            unit_price: money(l.unit_price_cents, symbol),
+            quantity: l.quantity,
+            total: money(l.line_total_cents, symbol),
+        })
+        .collect();
+    let timeline = d
+        .timeline
+        .iter()
+        .map(|e| TimelineLine {
+            what: e.what,
+            at: local_time(e.at, offset),
+            by: e.by.clone(),
+            note: e.note.clone(),
+        })
+        .collect();
+    let submit_token = submit::issue(state, admin.user.id, Purpose::Cancel, Some(d.order.id));
+    render_status(
+        &OrderPage {
+            page: admin.ctx.page(format!("Order {}", d.order.order_no)),
+            status_label: d.status().map(OrderStatus::label).unwrap_or("?"),
+            total: money(d.order.total_cents, symbol),
+            created: local_time(d.order.created_at, offset),
+            payment_amount: d
+                .payment
+                .as_ref()
+                .map(|p| money(p.amount_cents, symbol))
+                .unwrap_or_default(),
+            payment_refunded: d
+                .payment
+                .as_ref()
+                .and_then(|p| p.refunded_at)
+                .map(|t| local_time(t, offset)),
+            lines,
+            timeline,
+            submit_token,
+            reason,
+            reason_error,
+            refused,
+            d,
+        },
+        status,
+    )
+}
+
+#[get("/admin/orders/{order_no}")]
+async fn detail(admin: Admin, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    order_page(
+        &admin,
+        path.into_inner(),
+        String::new(),
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct CancelFields {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    submit_token: String,
+}
+
+#[post("/admin/orders/{order_no}/cancel")]
+async fn cancel(
+    admin: Admin,
+    path: web::Path<String>,
+    form: Form<CancelFields>,
+) -> Result<HttpResponse, AppError> {
+    let order_no = path.into_inner();
+    let CancelFields {
+        reason,
+        submit_token,
+    } = form.0;
+    let no = order_no.clone();
+    let order = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| crate::shop::orders::by_order_no(conn, &no))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let token = submit::check(
+        &admin.ctx.state,
+        &submit_token,
+        admin.user.id,
+        Purpose::Cancel,
+        Some(order.id),
+    )?;
+    let text = match text_field(&reason, 255, true, "A reason") {
+        Ok(t) => t,
+        Err(e) => {
+            return order_page(
+                &admin,
+                order_no,
+                reason,
+                Some(e),
+                None,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+    };
+    let (admin_id, order_id) = (admin.user.id, order.id);
+    let outcome = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| order_detail::cancel_by_admin(conn, order_id, admin_id, &token, &text))
+        .await?;
+    let back = format!("/admin/orders/{order_no}");
+    match outcome {
+        AdminCancel::Cancelled { refunded } => {
+            admin.ctx.flash(
+                "ok",
+                if refunded {
+                    "Order cancelled: stock released, payment marked refunded."
+                } else {
+                    "Order cancelled: stock released."
+                },
+            );
+            Ok(see_other(&back))
+        }
+        AdminCancel::AlreadyDone => {
+            admin.ctx.flash(
+                "info",
+                "This cancel was already submitted; nothing was done twice.",
+            );
+            Ok(see_other(&back))
+        }
+        AdminCancel::Refused { status } => {
+            let why = match OrderStatus::parse(&status) {
+                Some(OrderStatus::PickedUp) => {
+                    "This order has been picked up and can no longer be cancelled.".to_string()
+                }
+                Some(OrderStatus::Cancelled) => "This order is already cancelled.".to_string(),
+                _ => format!("This order cannot be cancelled now (status {status})."),
+            };
+            order_page(
+                &admin,
+                order_no,
+                reason,
+                None,
+                Some(why),
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! `/admin/products`: the list with a create form, `/admin/products/{id}` to edit, and
+//! deactivate / reactivate. Price edits change the product only: order lines keep their price.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::text_field;
+use crate::domain::parse_price;
+use crate::error::AppError;
+use crate::shop::catalog::{create_product, CreateProduct, NewProduct};
+use crate::shop::products::{self, Activation, ManagedProduct, ProductEdit};
+use crate::web::auth::Admin;
+use crate::web::csrf::Form;
+use crate::web::page::{money, render_status, see_other, Page};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(edit_form)
+        .service(edit)
+        .service(deactivate)
+        .service(activate);
+}
+
+/// What the product forms hold, as typed, and the message next to each field.
+#[derive(Default, Deserialize)]
+struct ProductFields {
+    #[serde(default)]
+    sku: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    stock: String,
+    #[serde(default)]
+    low_stock_threshold: String,
+}
+
+#[derive(Default)]
+struct ProductErrors {
+    sku: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    price: Option<String>,
+    stock: Option<String>,
+    low_stock_threshold: Option<String>,
+}
+
+impl ProductErrors {
+    fn any(&self) -> bool {
+        self.sku.is_some()
+            || self.name.is_some()
+            || self.description.is_some()
+            || self.price.is_some()
+            || self.stock.is_some()
+            || self.low_stock_threshold.is_some()
+    }
+}
+
+struct ProductLine {
+    p: ManagedProduct,
+    price: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/products.html")]
+struct ProductsPage {
+    page: Page,
+    products: Vec<ProductLine>,
+    form: ProductFields,
+    errors: ProductErrors,
+}
+
+#[derive(Template)]
+#[template(path = "admin/product_edit.html")]
+struct EditPage {
+    page: Page,
+    product: ManagedProduct,
+    form: ProductFields,
+    errors: ProductErrors,
+}
+
+fn whole_number(raw: &str, max: i32, what: &str) -> Result<i32, String> {
+    let t = raw.trim();
+    let msg = || format!("{what} must be a whole number from 0 to {max}.");
+    if t.is_empty() || t.len() > 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(msg());
+    }
+    t.parse::<i32>().ok().filter(|v| *v <= max).ok_or_else(msg)
+}
+
+fn validate_sku(raw: &str) -> Result<String, String> {
+    let t = raw.trim();
+    let ok = (1..=64).contains(&t.len())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err("Use 1 to 64 letters, digits, dashes, dots or underscores.".into())
+    }
+}
+
+async fn list_page(
+    admin: &Admin,
+    form: ProductFields,
+    errors: ProductErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let all = admin.ctx.state.db.run(products::all_products).await?;
+    let symbol = &admin.ctx.state.settings.currency_symbol;
+    let products = all
+        .into_iter()
+        .map(|p| ProductLine {
+            price: money(p.price_cents, symbol),
+            p,
+        })
+        .collect();
+    render_status(
+        &ProductsPage {
+            page: admin.ctx.page("Products"),
+            products,
+            form,
+            errors,
+        },
+        status,
+    )
+}
+
+#[get("/admin/products")]
+async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
+    let form = ProductFields {
+        stock: "0".into(),
+        low_stock_threshold: "5".into(),
+        ..ProductFields::default()
+    };
+    list_page(&admin, form, ProductErrors::default(), StatusCode::OK).await
+}
+
+#[post("/admin/products")]
+async fn create(admin: Admin, form: Form<ProductFields>) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let sku = validate_sku(&f.sku);
+    let name = text_field(&f.name, 200, true, "Name");
+    let description = text_field(&f.description, 2000, false, "Description");
+    let price = parse_price(&f.price).map_err(|e| e.to_string());
+    let stock = whole_number(&f.stock, 1_000_000, "Initial stock");
+    let threshold = whole_number(&f.low_stock_threshold, 1_000_000, "Low-stock mark");
+    let mut errors = ProductErrors {
+        sku: sku.as_ref().err().cloned(),
+        name: name.as_ref().err().cloned(),
+        description: description.as_ref().err().cloned(),
+        price: price.as_ref().err().cloned(),
+        stock: stock.as_ref().err().cloned(),
+        low_stock_threshold: threshold.as_ref().err().cloned(),
+    };
+    if let (Ok(sku), Ok(name), Ok(description), Ok(price), Ok(stock), Ok(threshold)) =
+        (sku, name, description, price, stock, threshold)
+    {
+        let actor = admin.user.id;
+        let shown = name.clone();
+        let created = admin
+            .ctx
+            .state
+            .db
+            .transaction(move |conn| {
+                let created = create_product(
+                    conn,
+                    &NewProduct {
+                        sku: &sku,
+                        name: &name,
+                        description: &description,
+                        price_cents: price,
+                        stock,
+                    },
+                    Some(actor),
+                )?;
+                if let CreateProduct::Created(id) = created {
+                    products::set_low_stock_threshold(conn, id, threshold)?;
+                }
+                Ok::<_, AppError>(created)
+            })
+            .await?;
+        match created {
+            CreateProduct::Created(_) => {
+                admin.ctx.flash("ok", format!("Product “{shown}” created."));
+                return Ok(see_other("/admin/products"));
+            }
+            CreateProduct::SkuTaken => {
+                errors.sku = Some("Another product already has this SKU.".into());
+            }
+        }
+    }
+    debug_assert!(errors.any());
+    list_page(&admin, f, errors, StatusCode::BAD_REQUEST).await
+}
+
+async fn edit_page(
+    admin: &Admin,
+    id: i64,
+    form: Option<ProductFields>,
+    errors: ProductErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let product = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| products::product(conn, id))
+        .await?;
+    let form = form.unwrap_or_else(|| ProductFields {
+        sku: product.sku.clone(),
+        name: product.name.clone(),
+        description: product.description.clone(),
+        price: money(product.price_cents, ""),
+        stock: String::new(),
+        low_stock_threshold: product.low_stock_threshold.to_string(),
+    });
+    let title = format!("Edit {}", product.name);
+    render_status(
+        &EditPage {
+            page: admin.ctx.page(title),
+            product,
+            form,
+            errors,
+        },
+        status,
+    )
+}
+
+#[get("/admin/products/{id}")]
+async fn edit_form(admin: Admin, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    edit_page(
+        &admin,
+        path.into_inner(),
+        None,
+        ProductErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[post("/admin/products/{id}")]
+async fn edit(
+    admin: Admin,
+    path: web::Path<i64>,
+    form: Form<ProductFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let f = form.0;
+    let name = text_field(&f.name, 200, true, "Name");
+    let description = text_field(&f.description, 2000, false, "Description");
+    let price = parse_price(&f.price).map_err(|e| e.to_string());
+    let threshold = whole_number(&f.low_stock_threshold, 1_000_000, "Low-stock mark");
+    let errors = ProductErrors {
+        name: name.as_ref().err().cloned(),
+        description: description.as_ref().err().cloned(),
+        price: price.as_ref().err().cloned(),
+        low_stock_threshold: threshold.as_ref().err().cloned(),
+        ..ProductErrors::default()
+    };
+    let (Ok(name), Ok(description), Ok(price), Ok(threshold)) =
+        (name, description, price, threshold)
+    else {
+        return edit_page(&admin, id, Some(f), errors, StatusCode::BAD_REQUEST).await;
+    };
+    let shown = name.clone();
+    let found = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| {
+            products::update_product(
+                conn,
+                id,
+                &ProductEdit {
+                    name: &name,
+                    description: &description,
+                    price_cents: price,
+                    low_stock_threshold: threshold,
+                },
+            )
+        })
+        .await?;
+    if !found {
+        return Err(AppError::NotFound);
+    }
+    admin.ctx.flash(
+        "ok",
+        format!("“{shown}” saved. Existing orders keep the price they were placed at."),
+    );
+    Ok(see_other("/admin/products"))
+}
+
+async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
+    let done = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| products::set_active(conn, id, active))
+        .await?;
+    let text = match (done, active) {
+        (Activation::Changed, true) => "Product reactivated: customers can buy it again.",
+        (Activation::Changed, false) => "Product deactivated: it can no longer be checked out.",
+        (Activation::Unchanged, true) => "That product was already active.",
+        (Activation::Unchanged, false) => "That product was already inactive.",
+    };
+    admin.ctx.flash("ok", text);
+    Ok(see_other("/admin/products"))
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+#[post("/admin/products/{id}/deactivate")]
+async fn deactivate(
+    admin: Admin,
+    path: web::Path<i64>,
+    _form: Form<Empty>,
+) -> Result<HttpResponse, AppError> {
+    set_active(admin, path.into_inner(), false).await
+}
+
+#[post("/admin/products/{id}/activate")]
+async fn activate(
+    admin: Admin,
+    path: web::Path<i64>,
+    _form: Form<Empty>,
+) -> Result<HttpResponse, AppError> {
+    set_active(admin, path.into_inner(), true).await
+}

@@ -1,0 +1,278 @@
+//! `/admin/staff`: staff accounts (each of one store), create, disable / enable, password reset.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::{local_time, optional_id, text_field};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::shop::accounts::{self, CreateAccount, NewAccount};
+use crate::shop::staff::{self, StaffMember};
+use crate::shop::stores::{self, Store};
+use crate::web::auth::Admin;
+use crate::web::csrf::Form;
+use crate::web::page::{render_status, see_other, Page};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(member)
+        .service(reset_password)
+        .service(disable)
+        .service(enable);
+}
+
+#[derive(Default, Deserialize)]
+struct StaffFields {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    store_id: String,
+}
+
+#[derive(Default)]
+struct StaffErrors {
+    username: Option<String>,
+    display_name: Option<String>,
+    password: Option<String>,
+    store_id: Option<String>,
+}
+
+struct StaffLine {
+    m: StaffMember,
+    since: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/staff.html")]
+struct StaffPage {
+    page: Page,
+    staff: Vec<StaffLine>,
+    stores: Vec<Store>,
+    form: StaffFields,
+    errors: StaffErrors,
+}
+
+impl StaffPage {
+    fn store_selected(&self, id: &i64) -> bool {
+        self.form.store_id == id.to_string()
+    }
+}
+
+async fn page(
+    admin: &Admin,
+    form: StaffFields,
+    errors: StaffErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (all, stores) = admin
+        .ctx
+        .state
+        .db
+        .run(|conn| Ok((staff::all_staff(conn)?, stores::all_stores(conn)?)))
+        .await?;
+    let offset = admin.ctx.state.settings.shop_utc_offset;
+    render_status(
+        &StaffPage {
+            page: admin.ctx.page("Staff"),
+            staff: all
+                .into_iter()
+                .map(|m| StaffLine {
+                    since: local_time(m.created_at, offset),
+                    m,
+                })
+                .collect(),
+            stores,
+            form,
+            errors,
+        },
+        status,
+    )
+}
+
+#[get("/admin/staff")]
+async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
+    page(
+        &admin,
+        StaffFields::default(),
+        StaffErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[post("/admin/staff")]
+async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, AppError> {
+    let mut f = form.0;
+    let username = f.username.trim().to_string();
+    let display_name = text_field(&f.display_name, 100, false, "Name");
+    let mut errors = StaffErrors {
+        username: accounts::validate_username(&username).err(),
+        display_name: display_name.as_ref().err().cloned(),
+        password: accounts::validate_password(&f.password).err(),
+        store_id: None,
+    };
+    let store_id = match optional_id(&f.store_id, "store") {
+        Ok(Some(id)) => Some(id),
+        Ok(None) => {
+            errors.store_id = Some("A staff account belongs to one store: choose it.".into());
+            None
+        }
+        Err(e) => {
+            errors.store_id = Some(e);
+            None
+        }
+    };
+    if let (None, None, Ok(display_name), Some(store_id)) =
+        (&errors.username, &errors.password, display_name, store_id)
+    {
+        let (u, p) = (username.clone(), f.password.clone());
+        let created = admin
+            .ctx
+            .state
+            .db
+            .run(move |conn| {
+                let store = stores::all_stores(conn)?
+                    .into_iter()
+                    .find(|s| s.id == store_id && s.active);
+                if store.is_none() {
+                    return Ok(None);
+                }
+                accounts::create_account(
+                    conn,
+                    &NewAccount {
+                        username: &u,
+                        password: &p,
+                        display_name: &display_name,
+                        role: Role::Staff,
+                        store_id: Some(store_id),
+                    },
+                )
+                .map(Some)
+            })
+            .await?;
+        match created {
+            Some(CreateAccount::Created(_)) => {
+                admin
+                    .ctx
+                    .flash("ok", format!("Staff account {username} created."));
+                return Ok(see_other("/admin/staff"));
+            }
+            Some(CreateAccount::UsernameTaken) => {
+                errors.username = Some("That username is taken. Please choose another.".into())
+            }
+            None => errors.store_id = Some("Choose an open store from the list.".into()),
+        }
+    }
+    f.password.clear();
+    page(&admin, f, errors, StatusCode::BAD_REQUEST).await
+}
+
+#[derive(Template)]
+#[template(path = "admin/staff_member.html")]
+struct MemberPage {
+    page: Page,
+    m: StaffMember,
+    password_error: Option<String>,
+}
+
+async fn member_page(
+    admin: &Admin,
+    id: i64,
+    password_error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let m = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| staff::staff_member(conn, id))
+        .await?;
+    render_status(
+        &MemberPage {
+            page: admin.ctx.page(format!("Staff · {}", m.username)),
+            m,
+            password_error,
+        },
+        status,
+    )
+}
+
+#[get("/admin/staff/{user_id}")]
+async fn member(admin: Admin, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    member_page(&admin, path.into_inner(), None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct PasswordFields {
+    #[serde(default)]
+    password: String,
+}
+
+#[post("/admin/staff/{user_id}/password")]
+async fn reset_password(
+    admin: Admin,
+    path: web::Path<i64>,
+    form: Form<PasswordFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let password = form.0.password;
+    if let Err(e) = accounts::validate_password(&password) {
+        return member_page(&admin, id, Some(e), StatusCode::BAD_REQUEST).await;
+    }
+    admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| staff::reset_staff_password(conn, id, &password))
+        .await?;
+    admin.ctx.flash(
+        "ok",
+        "Password changed. The account's open sessions have ended; tell them the new password.",
+    );
+    Ok(see_other(&format!("/admin/staff/{id}")))
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn set_disabled(admin: Admin, id: i64, disabled: bool) -> Result<HttpResponse, AppError> {
+    let changed = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| staff::set_staff_disabled(conn, id, disabled))
+        .await?;
+    let text = match (changed, disabled) {
+        (true, true) => "Account disabled: its open sessions ended at once.",
+        (true, false) => "Account enabled: it can log in again.",
+        (false, true) => "That account was already disabled.",
+        (false, false) => "That account was already enabled.",
+    };
+    admin.ctx.flash("ok", text);
+    Ok(see_other("/admin/staff"))
+}
+
+#[post("/admin/staff/{user_id}/disable")]
+async fn disable(
+    admin: Admin,
+    path: web::Path<i64>,
+    _f: Form<Empty>,
+) -> Result<HttpResponse, AppError> {
+    set_disabled(admin, path.into_inner(), true).await
+}
+
+#[post("/admin/staff/{user_id}/enable")]
+async fn enable(
+    admin: Admin,
+    path: web::Path<i64>,
+    _f: Form<Empty>,
+) -> Result<HttpResponse, AppError> {
+    set_disabled(admin, path.into_inner(), false).await
+}

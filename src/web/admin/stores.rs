@@ -1,0 +1,149 @@
+//! `/admin/stores`: the stores, a create form, and disable / enable.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::text_field;
+use crate::error::AppError;
+use crate::shop::stores::{self, CreateStore, Store};
+use crate::web::auth::Admin;
+use crate::web::csrf::Form;
+use crate::web::page::{render_status, see_other, Page};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(disable)
+        .service(enable);
+}
+
+#[derive(Default, Deserialize)]
+struct StoreFields {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    address: String,
+}
+
+#[derive(Default)]
+struct StoreErrors {
+    code: Option<String>,
+    name: Option<String>,
+    address: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/stores.html")]
+struct StoresPage {
+    page: Page,
+    stores: Vec<Store>,
+    form: StoreFields,
+    errors: StoreErrors,
+}
+
+async fn page(
+    admin: &Admin,
+    form: StoreFields,
+    errors: StoreErrors,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let stores = admin.ctx.state.db.run(stores::all_stores).await?;
+    render_status(
+        &StoresPage {
+            page: admin.ctx.page("Stores"),
+            stores,
+            form,
+            errors,
+        },
+        status,
+    )
+}
+
+#[get("/admin/stores")]
+async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
+    page(
+        &admin,
+        StoreFields::default(),
+        StoreErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[post("/admin/stores")]
+async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let code = f.code.trim().to_string();
+    let code_ok = stores::validate_code(&code);
+    let name = text_field(&f.name, 100, true, "Name");
+    let address = text_field(&f.address, 255, false, "Address");
+    let mut errors = StoreErrors {
+        code: code_ok.err(),
+        name: name.as_ref().err().cloned(),
+        address: address.as_ref().err().cloned(),
+    };
+    if let (None, Ok(name), Ok(address)) = (&errors.code, name, address) {
+        let c = code.clone();
+        let shown = name.clone();
+        let created = admin
+            .ctx
+            .state
+            .db
+            .run(move |conn| stores::create_store(conn, &c, &name, &address))
+            .await?;
+        match created {
+            CreateStore::Created(_) => {
+                admin
+                    .ctx
+                    .flash("ok", format!("Store {code} “{shown}” created."));
+                return Ok(see_other("/admin/stores"));
+            }
+            CreateStore::CodeTaken => {
+                errors.code = Some("Another store already has this code.".into())
+            }
+        }
+    }
+    page(&admin, f, errors, StatusCode::BAD_REQUEST).await
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
+    let changed = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| stores::set_store_active(conn, id, active))
+        .await?;
+    let text = match (changed, active) {
+        (true, true) => "Store enabled: customers can pick it for new orders again.",
+        (true, false) => "Store disabled: customers can no longer choose it for new orders.",
+        (false, true) => "That store was already enabled.",
+        (false, false) => "That store was already disabled.",
+    };
+    admin.ctx.flash("ok", text);
+    Ok(see_other("/admin/stores"))
+}
+
+#[post("/admin/stores/{id}/disable")]
+async fn disable(
+    admin: Admin,
+    path: web::Path<i64>,
+    _f: Form<Empty>,
+) -> Result<HttpResponse, AppError> {
+    set_active(admin, path.into_inner(), false).await
+}
+
+#[post("/admin/stores/{id}/enable")]
+async fn enable(
+    admin: Admin,
+    path: web::Path<i64>,
+    _f: Form<Empty>,
+) -> Result<HttpResponse, AppError> {
+    set_active(admin, path.into_inner(), true).await
+}
