@@ -283,6 +283,9 @@ impl Client {
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(60))
+            // Below the server's 5 s keep-alive, so a request never goes out on a connection the
+            // server is just closing (that race shows up as a transport error under load).
+            .pool_idle_timeout(std::time::Duration::from_secs(3))
             .build()
             .expect("http client");
         Client {
