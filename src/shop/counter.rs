@@ -26,13 +26,7 @@ pub struct StaffMember {
     pub store_id: i64,
 }
 
-/// One line of an order as the counter shows it.
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub product_name: String,
-    pub quantity: i32,
-    pub line_total_cents: i64,
-}
+pub use crate::shop::orders::OrderLine as Line;
 
 /// An order that may be handed over here, with what the counter shows about it.
 #[derive(Debug, Clone)]
@@ -299,22 +293,7 @@ fn user_name(conn: &mut MysqlConnection, user_id: Option<i64>) -> Result<String,
 }
 
 fn handable(conn: &mut MysqlConnection, order: Order) -> Result<Handable, AppError> {
-    let lines = order_lines::table
-        .filter(order_lines::order_id.eq(order.id))
-        .order(order_lines::id.asc())
-        .select((
-            order_lines::product_name,
-            order_lines::quantity,
-            order_lines::line_total_cents,
-        ))
-        .load::<(String, i32, i64)>(conn)?
-        .into_iter()
-        .map(|(product_name, quantity, line_total_cents)| Line {
-            product_name,
-            quantity,
-            line_total_cents,
-        })
-        .collect();
+    let lines = crate::shop::orders::lines_of(conn, order.id)?;
     Ok(Handable {
         status: order.status().unwrap_or(OrderStatus::Confirmed),
         pay_method: PayMethod::parse(&order.pay_method).unwrap_or(PayMethod::Online),

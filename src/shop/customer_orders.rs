@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{order_lines, orders, stores};
+use crate::db::schema::{orders, stores};
 use crate::error::AppError;
 use crate::shop::orders::Order;
 
@@ -48,14 +48,7 @@ pub fn orders_page(
     Ok((rows, more))
 }
 
-#[derive(Debug, Clone, Queryable)]
-pub struct OrderLine {
-    pub product_id: i64,
-    pub product_name: String,
-    pub unit_price_cents: i64,
-    pub quantity: i32,
-    pub line_total_cents: i64,
-}
+pub use crate::shop::orders::OrderLine;
 
 /// The user's order with this number, with its lines and store name; None if it is not theirs.
 pub fn own_order(
@@ -73,17 +66,7 @@ pub fn own_order(
     let Some((order, store_name)) = found else {
         return Ok(None);
     };
-    let lines = order_lines::table
-        .filter(order_lines::order_id.eq(order.id))
-        .order(order_lines::product_id.asc())
-        .select((
-            order_lines::product_id,
-            order_lines::product_name,
-            order_lines::unit_price_cents,
-            order_lines::quantity,
-            order_lines::line_total_cents,
-        ))
-        .load(conn)?;
+    let lines = crate::shop::orders::lines_of(conn, order.id)?;
     Ok(Some((order, lines, store_name)))
 }
 

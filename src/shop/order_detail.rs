@@ -5,21 +5,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::in_transaction;
-use crate::db::schema::{order_lines, payments, stores, users};
+use crate::db::schema::{payments, stores, users};
 use crate::db::TxError;
 use crate::domain::{OrderStatus, Purpose, TokenId};
 use crate::error::{is_retryable, AppError};
 use crate::shop::orders::{self, cancel_order, CancelKind, Cancelled, Order};
 use crate::shop::submit_once::{self, Consumed};
 
-#[derive(Debug, Clone, Queryable)]
-pub struct Line {
-    pub product_id: i64,
-    pub product_name: String,
-    pub unit_price_cents: i64,
-    pub quantity: i32,
-    pub line_total_cents: i64,
-}
+pub use crate::shop::orders::OrderLine as Line;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Payment {
@@ -103,17 +96,7 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
         .find(order.store_id)
         .select(stores::name)
         .first(conn)?;
-    let lines: Vec<Line> = order_lines::table
-        .filter(order_lines::order_id.eq(order.id))
-        .order(order_lines::id.asc())
-        .select((
-            order_lines::product_id,
-            order_lines::product_name,
-            order_lines::unit_price_cents,
-            order_lines::quantity,
-            order_lines::line_total_cents,
-        ))
-        .load(conn)?;
+    let lines = orders::lines_of(conn, order.id)?;
     let payment: Option<Payment> = payments::table
         .filter(payments::order_id.eq(order.id))
         .select((

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{orders, payments};
+use crate::db::schema::{order_lines, orders, payments};
 use crate::domain::OrderStatus;
 use crate::error::AppError;
 use crate::shop::stock::release_order_stock;
@@ -54,6 +54,27 @@ pub fn by_id(conn: &mut MysqlConnection, id: i64) -> Result<Order, AppError> {
         .find(id)
         .select(Order::as_select())
         .first(conn)?)
+}
+
+/// One line of an order, with the name and price it had at checkout.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = order_lines)]
+#[diesel(check_for_backend(diesel::mysql::Mysql))]
+pub struct OrderLine {
+    pub product_id: i64,
+    pub product_name: String,
+    pub unit_price_cents: i64,
+    pub quantity: i32,
+    pub line_total_cents: i64,
+}
+
+/// An order's lines in the order they were written (checkout writes them by product id).
+pub fn lines_of(conn: &mut MysqlConnection, order_id: i64) -> Result<Vec<OrderLine>, AppError> {
+    Ok(order_lines::table
+        .filter(order_lines::order_id.eq(order_id))
+        .order(order_lines::id.asc())
+        .select(OrderLine::as_select())
+        .load(conn)?)
 }
 
 /// Which cancellation this is; each names the source states (and time condition) it may start from.
