@@ -9,13 +9,17 @@
 //! drops its own `bench_*` database there. The generated orders are list data only: they carry
 //! lines but no stock movements (the ledger is not what is measured here).
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDateTime, Utc};
+use clap::Parser;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use rand::Rng;
 
+use common::BenchDb;
 use shopcounter::config::Settings;
 use shopcounter::db;
 use shopcounter::domain::OrderStatus;
@@ -29,14 +33,6 @@ const PRODUCTS: i64 = 20;
 const CUSTOMERS: i64 = 2_000;
 const BATCH: i64 = 2_000;
 const DAYS: i64 = 200;
-
-fn server_url() -> String {
-    let url =
-        std::env::var("DATABASE_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/".into());
-    let rest = url.strip_prefix("mysql://").unwrap_or(&url);
-    let (auth_host, _) = rest.split_once('/').unwrap_or((rest, ""));
-    format!("mysql://{auth_host}")
-}
 
 fn input_value(html: &str, name: &str) -> Option<String> {
     let needle = format!("name=\"{name}\" value=\"");
@@ -193,32 +189,26 @@ fn ms(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64() * 1000.0)
 }
 
+/// admin_orders [--orders 100000] [--reps 30]
+#[derive(Parser)]
+#[command(
+    name = "admin_orders",
+    about = "Generates orders, then times /admin/orders pages over HTTP and prints their plans"
+)]
+struct Args {
+    /// Orders to generate.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(i64).range(1..))]
+    orders: i64,
+    /// Requests timed per page.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    reps: u64,
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut n: i64 = 100_000;
-    let mut reps: usize = 30;
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        match flag.as_str() {
-            "--orders" => n = args.next().and_then(|v| v.parse().ok()).unwrap_or(n),
-            "--reps" => reps = args.next().and_then(|v| v.parse().ok()).unwrap_or(reps),
-            "--help" | "-h" => {
-                println!("admin_orders [--orders 100000] [--reps 30]");
-                return Ok(());
-            }
-            other => anyhow::bail!("unknown argument {other}"),
-        }
-    }
-    let server = server_url();
-    let name = format!("bench_{:08x}", rand::thread_rng().gen::<u32>());
-    let mut root = MysqlConnection::establish(&server)?;
-    root.batch_execute(&format!(
-        "CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    ))?;
-    let url = format!("{server}/{name}");
-    let result = run(&url, n, reps).await;
-    root.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))?;
-    result
+    let args = Args::parse();
+    let bench_db = BenchDb::create()?;
+    run(&bench_db.url, args.orders, args.reps as usize).await
 }
 
 async fn run(url: &str, n: i64, reps: usize) -> anyhow::Result<()> {

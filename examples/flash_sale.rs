@@ -9,15 +9,18 @@
 //! DATABASE_URL names a server (scripts/bench starts a throw-away one); the benchmark creates and
 //! drops its own `bench_*` database there.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use clap::{CommandFactory, Parser};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use rand::Rng;
 
+use common::BenchDb;
 use shopcounter::config::Settings;
 use shopcounter::db::{self, in_transaction};
 use shopcounter::domain::{OrderNo, Role};
@@ -30,57 +33,25 @@ use shopcounter::startup::{AppState, Application};
 
 const PASSWORD: &str = "bench-password";
 
+/// flash_sale [--buyers 64] [--stock 1500] [--pool 32] [--ceiling-seconds 5]
+#[derive(Parser)]
+#[command(
+    name = "flash_sale",
+    about = "N customers buy one hot product over HTTP until it sells out; then the database ceiling"
+)]
 struct Args {
+    /// Concurrent customers.
+    #[arg(long, default_value_t = 64)]
     buyers: usize,
+    /// Units of the hot product.
+    #[arg(long, default_value_t = 1500, value_parser = clap::value_parser!(i32).range(1..))]
     stock: i32,
+    /// Database connections of the app (DB_POOL_SIZE).
+    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 32, value_parser = clap::value_parser!(u32).range(2..))]
     pool: u32,
+    /// How long each ceiling measurement runs.
+    #[arg(long, default_value_t = 5)]
     ceiling_seconds: u64,
-}
-
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        buyers: 64,
-        stock: 1500,
-        pool: std::env::var("DB_POOL_SIZE")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(32),
-        ceiling_seconds: 5,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--buyers" => args.buyers = value()?.parse().map_err(|_| "--buyers: a number")?,
-            "--stock" => args.stock = value()?.parse().map_err(|_| "--stock: a number")?,
-            "--pool" => args.pool = value()?.parse().map_err(|_| "--pool: a number")?,
-            "--ceiling-seconds" => {
-                args.ceiling_seconds = value()?
-                    .parse()
-                    .map_err(|_| "--ceiling-seconds: a number")?
-            }
-            "--help" | "-h" => {
-                println!(
-                    "flash_sale [--buyers 64] [--stock 1500] [--pool 32] [--ceiling-seconds 5]"
-                );
-                std::process::exit(0);
-            }
-            other => return Err(format!("unknown argument {other}")),
-        }
-    }
-    if args.buyers == 0 || args.stock <= 0 || args.pool < 2 {
-        return Err("--buyers and --stock must be positive, --pool at least 2".into());
-    }
-    Ok(args)
-}
-
-/// DATABASE_URL without its database name.
-fn server_url() -> String {
-    let url =
-        std::env::var("DATABASE_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/".into());
-    let rest = url.strip_prefix("mysql://").unwrap_or(&url);
-    let (auth_host, _) = rest.split_once('/').unwrap_or((rest, ""));
-    format!("mysql://{auth_host}")
 }
 
 /// The value of `<input name="NAME" value="...">` (our templates put name before value).
@@ -507,27 +478,21 @@ fn create_users(conn: &mut MysqlConnection, n: usize) -> Result<(), AppError> {
 
 #[tokio::main]
 async fn main() {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("flash_sale: {e}");
-            std::process::exit(2);
-        }
-    };
-    let server = server_url();
-    let name = format!("bench_{:08x}", rand::thread_rng().gen::<u32>());
-    let mut admin = MysqlConnection::establish(&server).unwrap_or_else(|e| {
-        eprintln!("flash_sale: cannot reach {server}: {e}");
+    let args = Args::parse();
+    if args.buyers == 0 {
+        Args::command()
+            .error(
+                clap::error::ErrorKind::InvalidValue,
+                "--buyers must be at least 1",
+            )
+            .exit();
+    }
+    let bench_db = BenchDb::create().unwrap_or_else(|e| {
+        eprintln!("flash_sale: {e}");
         std::process::exit(1)
     });
-    admin
-        .batch_execute(&format!(
-            "CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        ))
-        .expect("create database");
-    let url = format!("{server}/{name}");
-    let broken = run(&args, &url).await;
-    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}"));
+    let broken = run(&args, &bench_db.url).await;
+    drop(bench_db);
     if broken > 0 {
         println!("\n{broken} invariant(s) BROKEN");
         std::process::exit(1);
