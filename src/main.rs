@@ -138,7 +138,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Sweep => {
                     let report = sweeper::sweep_once(&mut conn, &settings)
                         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                    println!("{report:?}");
+                    println!(
+                        "sweep: {} unpaid order(s) expired, {} uncollected at-counter order(s) cancelled, {} old submit token(s) deleted",
+                        report.orders_expired, report.pickup_window_cancelled, report.tokens_deleted
+                    );
                     Ok(())
                 }
                 Command::SeedDemo => {

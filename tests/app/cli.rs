@@ -264,3 +264,56 @@ fn a_bad_setting_stops_start_up_with_a_line_naming_the_variable() {
         .expect("run");
     assert!(one_line_error(&out).contains("SHOP_UTC_OFFSET"));
 }
+
+#[tokio::test]
+async fn sweep_expires_an_unpaid_order_once_and_says_so() {
+    use super::fixtures::{create_order, OrderSpec};
+    use shopcounter::domain::{OrderStatus, PayMethod, Role};
+
+    let app = super::helpers::spawn_app().await;
+    let store = app.store("SH01", "North Store");
+    let mug = app.product("MUG", "Tea Mug", 1250, 5);
+    let alice = app.account("alice", "alice-password", Role::Customer, None);
+    let order = create_order(
+        &app,
+        &OrderSpec {
+            user_id: alice,
+            store_id: store,
+            pay_method: PayMethod::Online,
+            status: OrderStatus::PendingPayment,
+            lines: &[(mug, 2)],
+        },
+    );
+    app.sql(&format!(
+        "UPDATE orders SET expires_at = NOW() - INTERVAL 1 MINUTE WHERE id = {}",
+        order.id
+    ));
+
+    let out = shopcounter(&app.test_db, &["sweep"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("1 unpaid order(s) expired"), "said: {said}");
+    assert_eq!(
+        app.sql_i64(&format!(
+            "SELECT status = 'cancelled' FROM orders WHERE id = {}",
+            order.id
+        )),
+        1
+    );
+    assert_eq!(
+        app.sql_i64(&format!("SELECT stock FROM products WHERE id = {mug}")),
+        5
+    );
+
+    let again = shopcounter(&app.test_db, &["sweep"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 unpaid order(s) expired"));
+    assert_eq!(
+        app.sql_i64(&format!("SELECT stock FROM products WHERE id = {mug}")),
+        5
+    );
+    super::invariants::assert_invariants(&app);
+}
