@@ -28,6 +28,7 @@ use shopcounter::error::{is_unique_violation, AppError};
 use shopcounter::shop::accounts::hash_password;
 use shopcounter::shop::admission::PER_PRODUCT;
 use shopcounter::shop::catalog::{create_product, CreateProduct, NewProduct};
+use shopcounter::shop::invariants::INVARIANTS;
 use shopcounter::shop::stores::{create_store, CreateStore};
 use shopcounter::startup::{AppState, Application};
 
@@ -320,33 +321,6 @@ fn sql_i64(conn: &mut MysqlConnection, query: &str) -> i64 {
         .map(|r| r.n.unwrap_or(0))
         .unwrap_or_else(|e| panic!("{query}: {e}"))
 }
-
-/// The invariants the tests check (tests/app/invariants.rs), as (what, query that must be 0).
-const INVARIANTS: &[(&str, &str)] = &[
-    ("negative stock", "SELECT COUNT(*) FROM products WHERE stock < 0"),
-    (
-        "stock ≠ sum of movements",
-        "SELECT COUNT(*) FROM products p WHERE p.stock <> \
-         (SELECT COALESCE(SUM(m.delta), 0) FROM stock_movements m WHERE m.product_id = p.id)",
-    ),
-    (
-        "orders with two payments",
-        "SELECT COUNT(*) FROM (SELECT order_id FROM payments GROUP BY order_id HAVING COUNT(*) > 1) x",
-    ),
-    (
-        "lines ≠ order total",
-        "SELECT COUNT(*) FROM orders o WHERE o.total_cents <> \
-         (SELECT COALESCE(SUM(l.line_total_cents), 0) FROM order_lines l WHERE l.order_id = o.id)",
-    ),
-    (
-        "sold units ≠ live order lines",
-        "SELECT COUNT(*) FROM products p WHERE \
-         (SELECT COALESCE(-SUM(m.delta), 0) FROM stock_movements m \
-           WHERE m.product_id = p.id AND m.reason IN ('sale', 'release')) <> \
-         (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN orders o ON o.id = l.order_id \
-           WHERE l.product_id = p.id AND o.status <> 'cancelled')",
-    ),
-];
 
 /// The database's own ceiling: `conns` connections each running the minimal checkout transaction
 /// on one hot row for `seconds`. Returns (commits per second, retried lock conflicts).
@@ -648,8 +622,11 @@ async fn run(args: &Args, url: &str) -> usize {
         }
         println!("  {} {what}: {value}", if ok { "ok " } else { "BAD" });
     };
-    for (what, q) in INVARIANTS {
-        check(what, sql_i64(&mut conn, q), 0);
+    for invariant in INVARIANTS {
+        let count = invariant
+            .violations(&mut conn)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", invariant.query));
+        check(invariant.what, count, 0);
     }
     check(
         "stock left of the hot product",

@@ -10,14 +10,20 @@ use crate::error::AppError;
 use crate::shop::catalog;
 
 /// A cart line with the product as it is now.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cart_items)]
+#[diesel(check_for_backend(diesel::mysql::Mysql))]
 pub struct CartLine {
     pub product_id: i64,
     pub quantity: i32,
     pub selected: bool,
+    #[diesel(select_expression = products::name)]
     pub name: String,
+    #[diesel(select_expression = products::price_cents)]
     pub price_cents: i64,
+    #[diesel(select_expression = products::stock)]
     pub stock: i32,
+    #[diesel(select_expression = products::active)]
     pub active: bool,
 }
 
@@ -79,45 +85,21 @@ pub fn remove_line(
     Ok(())
 }
 
-type LineColumns = (
-    cart_items::product_id,
-    cart_items::quantity,
-    cart_items::selected,
-    products::name,
-    products::price_cents,
-    products::stock,
-    products::active,
-);
-
-const LINE_COLUMNS: LineColumns = (
-    cart_items::product_id,
-    cart_items::quantity,
-    cart_items::selected,
-    products::name,
-    products::price_cents,
-    products::stock,
-    products::active,
-);
-
 /// Every line of the user's cart, in ascending product id.
 pub fn lines(conn: &mut MysqlConnection, user_id: i64) -> Result<Vec<CartLine>, AppError> {
     Ok(cart_items::table
         .inner_join(products::table.on(products::id.eq(cart_items::product_id)))
         .filter(cart_items::user_id.eq(user_id))
         .order(cart_items::product_id.asc())
-        .select(LINE_COLUMNS)
+        .select(CartLine::as_select())
         .load(conn)?)
 }
 
 /// The selected lines, in ascending product id (the lock order of checkout). A plain read: no locks.
 pub fn selected_lines(conn: &mut MysqlConnection, user_id: i64) -> Result<Vec<CartLine>, AppError> {
-    Ok(cart_items::table
-        .inner_join(products::table.on(products::id.eq(cart_items::product_id)))
-        .filter(cart_items::user_id.eq(user_id))
-        .filter(cart_items::selected.eq(true))
-        .order(cart_items::product_id.asc())
-        .select(LINE_COLUMNS)
-        .load(conn)?)
+    let mut all = lines(conn, user_id)?;
+    all.retain(|l| l.selected);
+    Ok(all)
 }
 
 /// The product ids of the selected lines (for the admission gate, before the checkout transaction).

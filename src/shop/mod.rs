@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod counter;
 pub mod customer_orders;
 pub mod dashboard;
+pub mod invariants;
 pub mod inventory;
 pub mod lookup_audit;
 pub mod order_detail;

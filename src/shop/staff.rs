@@ -9,12 +9,16 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts;
 
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+#[diesel(check_for_backend(diesel::mysql::Mysql))]
 pub struct StaffMember {
     pub id: i64,
     pub username: String,
     pub display_name: String,
     pub store_id: Option<i64>,
+    #[diesel(select_expression = stores::name.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<stores::name>)]
     pub store_name: Option<String>,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
@@ -26,15 +30,7 @@ pub fn all_staff(conn: &mut MysqlConnection) -> Result<Vec<StaffMember>, AppErro
         .left_join(stores::table)
         .filter(users::role.eq(Role::Staff.as_str()))
         .order((stores::code.asc(), users::username.asc()))
-        .select((
-            users::id,
-            users::username,
-            users::display_name,
-            users::store_id,
-            stores::name.nullable(),
-            users::disabled,
-            users::created_at,
-        ))
+        .select(StaffMember::as_select())
         .load(conn)?)
 }
 
@@ -43,15 +39,7 @@ pub fn staff_member(conn: &mut MysqlConnection, id: i64) -> Result<StaffMember, 
         .left_join(stores::table)
         .filter(users::id.eq(id))
         .filter(users::role.eq(Role::Staff.as_str()))
-        .select((
-            users::id,
-            users::username,
-            users::display_name,
-            users::store_id,
-            stores::name.nullable(),
-            users::disabled,
-            users::created_at,
-        ))
+        .select(StaffMember::as_select())
         .first(conn)?)
 }
 

@@ -8,7 +8,7 @@ use chrono::{FixedOffset, NaiveDateTime, TimeZone, Utc};
 use serde::Deserialize;
 
 use super::auth::Staff;
-use super::csrf::Form;
+use super::csrf::{Form, NoFields};
 use super::page::{money, render_status, see_other, Page};
 use super::submit;
 use crate::domain::{OrderStatus, PayMethod, Purpose};
@@ -309,7 +309,7 @@ async fn hand_over(
 async fn mark_ready(
     staff: Staff,
     path: web::Path<String>,
-    _form: Form<Empty>,
+    _form: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let who = staff_member(&staff)?;
     let order_no = path.into_inner();
@@ -338,9 +338,6 @@ async fn mark_ready(
 }
 
 /// A form with no fields of its own (only the CSRF token).
-#[derive(Deserialize)]
-struct Empty {}
-
 fn verdict_screen(staff: &Staff, verdict: Verdict) -> Screen {
     let settings = &staff.ctx.state.settings;
     let offset = settings.shop_utc_offset;

@@ -18,6 +18,10 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 
 pub struct Form<T>(pub T);
 
+/// The fields of a form that is only a button: nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct NoFields {}
+
 #[derive(Deserialize)]
 struct CsrfField {
     csrf_token: Option<String>,

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::shop::catalog::{create_product, CreateProduct, NewProduct};
 use crate::shop::products::{self, Activation, ManagedProduct, ProductEdit};
 use crate::web::auth::Admin;
-use crate::web::csrf::Form;
+use crate::web::csrf::{Form, NoFields};
 use crate::web::page::{money, render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -314,14 +314,11 @@ async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse,
     Ok(see_other("/admin/products"))
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 #[post("/admin/products/{id}/deactivate")]
 async fn deactivate(
     admin: Admin,
     path: web::Path<i64>,
-    _form: Form<Empty>,
+    _form: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     set_active(admin, path.into_inner(), false).await
 }
@@ -330,7 +327,7 @@ async fn deactivate(
 async fn activate(
     admin: Admin,
     path: web::Path<i64>,
-    _form: Form<Empty>,
+    _form: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     set_active(admin, path.into_inner(), true).await
 }

@@ -12,7 +12,7 @@ use crate::shop::accounts::{self, CreateAccount, NewAccount};
 use crate::shop::staff::{self, StaffMember};
 use crate::shop::stores::{self, Store};
 use crate::web::auth::Admin;
-use crate::web::csrf::Form;
+use crate::web::csrf::{Form, NoFields};
 use crate::web::page::{render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -239,9 +239,6 @@ async fn reset_password(
     Ok(see_other(&format!("/admin/staff/{id}")))
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn set_disabled(admin: Admin, id: i64, disabled: bool) -> Result<HttpResponse, AppError> {
     let changed = admin
         .ctx
@@ -263,7 +260,7 @@ async fn set_disabled(admin: Admin, id: i64, disabled: bool) -> Result<HttpRespo
 async fn disable(
     admin: Admin,
     path: web::Path<i64>,
-    _f: Form<Empty>,
+    _f: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     set_disabled(admin, path.into_inner(), true).await
 }
@@ -272,7 +269,7 @@ async fn disable(
 async fn enable(
     admin: Admin,
     path: web::Path<i64>,
-    _f: Form<Empty>,
+    _f: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     set_disabled(admin, path.into_inner(), false).await
 }

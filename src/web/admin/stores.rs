@@ -9,7 +9,7 @@ use super::text_field;
 use crate::error::AppError;
 use crate::shop::stores::{self, CreateStore, Store};
 use crate::web::auth::Admin;
-use crate::web::csrf::Form;
+use crate::web::csrf::{Form, NoFields};
 use crate::web::page::{render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -110,9 +110,6 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
     page(&admin, f, errors, StatusCode::BAD_REQUEST).await
 }
 
-#[derive(Deserialize)]
-struct Empty {}
-
 async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
     let changed = admin
         .ctx
@@ -134,7 +131,7 @@ async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse,
 async fn disable(
     admin: Admin,
     path: web::Path<i64>,
-    _f: Form<Empty>,
+    _f: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     set_active(admin, path.into_inner(), false).await
 }
@@ -143,7 +140,7 @@ async fn disable(
 async fn enable(
     admin: Admin,
     path: web::Path<i64>,
-    _f: Form<Empty>,
+    _f: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     set_active(admin, path.into_inner(), true).await
 }
