@@ -2,6 +2,7 @@
 //! migrations, and the transaction helper that reruns a transaction on deadlock or lock-wait timeout.
 
 pub mod schema;
+mod vocabulary;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,22 +4,31 @@
 //! the caller, except the CSPRNG nonce of submit tokens), so it is unit-tested in place.
 
 pub mod counter_input;
+pub mod lookup_outcome;
 mod mac;
 pub mod money;
 pub mod order_no;
 pub mod order_status;
+pub mod payment;
 pub mod pickup_code;
 pub mod qr;
 pub mod quantity;
+pub mod role;
+pub mod stock_movement;
 pub mod submit_token;
+mod text_enum;
 
 pub use counter_input::{digits_only, parse_counter_input, CounterInput, InvalidInput};
+pub use lookup_outcome::LookupOutcome;
 pub use money::{format_cents, parse_price, PriceError, MAX_PRICE_CENTS};
 pub use order_no::OrderNo;
-pub use order_status::{LookupOutcome, MovementReason, OrderStatus, PayMethod, Purpose, Role};
+pub use order_status::OrderStatus;
+pub use payment::{PayMethod, PaymentStatus};
 pub use pickup_code::{damm_check_digit, damm_is_valid, group_digits, InvalidCode, PickupCode};
 pub use qr::{
     looks_like_qr_payload, parse_qr_payload, qr_payload, qr_svg, QrError, QrRenderError, QR_PREFIX,
 };
 pub use quantity::{Quantity, QuantityError};
-pub use submit_token::{SubmitTokenSigner, TokenError, TokenId};
+pub use role::Role;
+pub use stock_movement::MovementReason;
+pub use submit_token::{Purpose, SubmitTokenSigner, TokenError, TokenId};

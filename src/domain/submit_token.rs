@@ -11,7 +11,30 @@ use hmac::Mac;
 use rand::RngCore;
 
 use super::mac::{keyed, HmacSha256};
-use super::order_status::Purpose;
+use serde::{Deserialize, Serialize};
+
+use super::text_enum::text_enum;
+
+/// What a submit-once token is for (SPEC §6); part of its signature and of its `submit_tokens` row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Creating an order from the cart.
+    Checkout,
+    /// Paying a pending order.
+    Pay,
+    /// Handing an order over at the counter.
+    Handover,
+    /// Admin cancelling an order.
+    Cancel,
+}
+
+text_enum!(Purpose {
+    Checkout => "checkout",
+    Pay => "pay",
+    Handover => "handover",
+    Cancel => "cancel",
+});
 
 /// How far in the future an issue time may be (clock skew between app instances).
 const MAX_CLOCK_SKEW_SECONDS: i64 = 5 * 60;
@@ -198,6 +221,14 @@ mod tests {
 
     fn sign_raw(key: &[u8], message: &str) -> String {
         hex::encode(hmac_of(key, message.as_bytes()).finalize().into_bytes())
+    }
+
+    #[test]
+    fn purpose_round_trips() {
+        crate::domain::text_enum::check_round_trip!(
+            Purpose,
+            ["checkout", "pay", "handover", "cancel"]
+        );
     }
 
     fn signer() -> SubmitTokenSigner {

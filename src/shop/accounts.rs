@@ -23,7 +23,7 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub store_id: Option<i64>,
     pub disabled: bool,
     pub session_epoch: i32,
@@ -109,7 +109,7 @@ pub fn create_account(
             users::username.eq(new.username),
             users::display_name.eq(display),
             users::password_hash.eq(&hash),
-            users::role.eq(new.role.as_str()),
+            users::role.eq(new.role),
             users::store_id.eq(new.store_id),
         ))
         .execute(conn);
@@ -175,9 +175,6 @@ pub fn log_in(
     if user.disabled {
         return Ok(LoginOutcome::WrongCredentials);
     }
-    let role = Role::parse(&user.role).ok_or_else(|| {
-        AppError::Unexpected(anyhow::anyhow!("user {} has an unknown role", user.id))
-    })?;
     diesel::update(users::table.find(user.id))
         .set((
             users::failed_logins.eq(0),
@@ -188,7 +185,7 @@ pub fn log_in(
     Ok(LoginOutcome::LoggedIn {
         user_id: user.id,
         epoch: user.session_epoch,
-        role,
+        role: user.role,
     })
 }
 
@@ -228,7 +225,7 @@ pub fn session_user(
         id: i64,
         username: String,
         display_name: String,
-        role: String,
+        role: Role,
         store_id: Option<i64>,
         disabled: bool,
         session_epoch: i32,
@@ -257,7 +254,7 @@ pub fn session_user(
             id: r.id,
             username: r.username,
             display_name: r.display_name,
-            role: Role::parse(&r.role)?,
+            role: r.role,
             store_id: r.store_id,
             store_name: r.store_name,
         })

@@ -82,7 +82,7 @@ pub fn create_product(
             .values((
                 stock_movements::product_id.eq(id),
                 stock_movements::delta.eq(new.stock),
-                stock_movements::reason.eq(MovementReason::Restock.as_str()),
+                stock_movements::reason.eq(MovementReason::Restock),
                 stock_movements::actor_user_id.eq(actor),
                 stock_movements::note.eq("initial stock"),
                 stock_movements::stock_after.eq(new.stock),

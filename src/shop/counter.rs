@@ -8,7 +8,7 @@ use crate::db::schema::{order_lines, orders, payments, pickup_lookups, stores, u
 use crate::db::{in_transaction, TxError};
 use crate::domain::{
     digits_only, parse_counter_input, CounterInput, InvalidInput, LookupOutcome, OrderStatus,
-    PayMethod, Purpose, TokenId,
+    PayMethod, PaymentStatus, Purpose, TokenId,
 };
 use crate::error::{is_retryable, AppError};
 use crate::shop::orders::Order;
@@ -16,8 +16,6 @@ use crate::shop::submit_once::{self, Consumed};
 
 /// Failed lookups one staff account may make within a minute; the next one is refused (429).
 pub const FAILED_LOOKUPS_PER_MINUTE: i64 = 10;
-
-const ACTIVE: [&str; 2] = ["confirmed", "ready"];
 
 /// Who stands at the counter: a staff account and its store.
 #[derive(Debug, Clone, Copy)]
@@ -154,7 +152,7 @@ pub fn lookup_result(
     let row: Option<(String, Option<i64>)> = pickup_lookups::table
         .filter(pickup_lookups::id.eq(lookup_id))
         .filter(pickup_lookups::staff_user_id.eq(staff.user_id))
-        .filter(pickup_lookups::outcome.ne(LookupOutcome::Invalid.as_str()))
+        .filter(pickup_lookups::outcome.ne(LookupOutcome::Invalid))
         .select((pickup_lookups::entered, pickup_lookups::order_id))
         .first(conn)
         .optional()?;
@@ -183,7 +181,7 @@ fn recent_failures(conn: &mut MysqlConnection, staff_user_id: i64) -> Result<i64
     Ok(pickup_lookups::table
         .filter(pickup_lookups::staff_user_id.eq(staff_user_id))
         .filter(pickup_lookups::created_at.gt(since))
-        .filter(pickup_lookups::outcome.ne(LookupOutcome::Matched.as_str()))
+        .filter(pickup_lookups::outcome.ne(LookupOutcome::Matched))
         .count()
         .get_result(conn)?)
 }
@@ -201,7 +199,7 @@ fn record(
             pickup_lookups::store_id.eq(staff.store_id),
             pickup_lookups::staff_user_id.eq(staff.user_id),
             pickup_lookups::entered.eq(&entered),
-            pickup_lookups::outcome.eq(outcome.as_str()),
+            pickup_lookups::outcome.eq(outcome),
             pickup_lookups::order_id.eq(order_id),
         ))
         .execute(conn)?;
@@ -250,20 +248,20 @@ fn judge(conn: &mut MysqlConnection, order: Order, store_id: i64) -> Result<Verd
             store_name: store_name(conn, order.store_id)?,
         });
     }
-    Ok(match order.status() {
-        Some(OrderStatus::Confirmed | OrderStatus::Ready) => Verdict::Match(handable(conn, order)?),
-        Some(OrderStatus::PickedUp) => Verdict::AlreadyPickedUp {
+    Ok(match order.status {
+        OrderStatus::Confirmed | OrderStatus::Ready => Verdict::Match(handable(conn, order)?),
+        OrderStatus::PickedUp => Verdict::AlreadyPickedUp {
             by: user_name(conn, order.picked_up_by)?,
             at: order.picked_up_at,
             order_no: order.order_no,
         },
-        Some(OrderStatus::Cancelled) => Verdict::Cancelled {
+        OrderStatus::Cancelled => Verdict::Cancelled {
             at: order.cancelled_at,
             reason: order.cancel_reason.unwrap_or_default(),
             order_no: order.order_no,
         },
         // An unpaid order has no code; it can only be reached through a stale QR.
-        Some(OrderStatus::PendingPayment) | None => Verdict::NotFound {
+        OrderStatus::PendingPayment => Verdict::NotFound {
             code: order
                 .pickup_code
                 .as_deref()
@@ -295,8 +293,8 @@ fn user_name(conn: &mut MysqlConnection, user_id: Option<i64>) -> Result<String,
 fn handable(conn: &mut MysqlConnection, order: Order) -> Result<Handable, AppError> {
     let lines = crate::shop::orders::lines_of(conn, order.id)?;
     Ok(Handable {
-        status: order.status().unwrap_or(OrderStatus::Confirmed),
-        pay_method: PayMethod::parse(&order.pay_method).unwrap_or(PayMethod::Online),
+        status: order.status,
+        pay_method: order.pay_method,
         customer_name: user_name(conn, Some(order.user_id))?,
         store_name: store_name(conn, order.store_id)?,
         order_id: order.id,
@@ -411,20 +409,20 @@ fn hand_over_in_tx(
             return Ok(HandOver::AlreadySubmitted { order_no });
         }
     }
-    let payable: &[&str] = if payment_collected {
-        &[PayMethod::Online.as_str(), PayMethod::AtCounter.as_str()]
+    let payable: &[PayMethod] = if payment_collected {
+        &[PayMethod::Online, PayMethod::AtCounter]
     } else {
-        &[PayMethod::Online.as_str()]
+        &[PayMethod::Online]
     };
     let matched = diesel::update(
         orders::table
             .filter(orders::id.eq(order_id))
-            .filter(orders::status.eq_any(ACTIVE))
+            .filter(orders::status.eq_any(OrderStatus::ACTIVE))
             .filter(orders::store_id.eq(staff.store_id))
             .filter(orders::pay_method.eq_any(payable)),
     )
     .set((
-        orders::status.eq(OrderStatus::PickedUp.as_str()),
+        orders::status.eq(OrderStatus::PickedUp),
         orders::picked_up_at.eq(crate::db::now_nullable()),
         orders::picked_up_by.eq(staff.user_id),
     ))
@@ -436,13 +434,13 @@ fn hand_over_in_tx(
     if matched != 1 {
         return Err(Abort::Outcome(Box::new(why_not(conn, order, staff)?)));
     }
-    let collected_cents = if order.pay_method == PayMethod::AtCounter.as_str() {
+    let collected_cents = if order.pay_method == PayMethod::AtCounter {
         diesel::insert_into(payments::table)
             .values((
                 payments::order_id.eq(order.id),
                 payments::amount_cents.eq(order.total_cents),
-                payments::method.eq(PayMethod::AtCounter.as_str()),
-                payments::status.eq("captured"),
+                payments::method.eq(PayMethod::AtCounter),
+                payments::status.eq(PaymentStatus::Captured),
             ))
             .execute(conn)?;
         Some(order.total_cents)
@@ -468,19 +466,19 @@ fn why_not(
             store_name: store_name(conn, order.store_id)?,
         });
     }
-    Ok(match order.status() {
-        Some(OrderStatus::PickedUp) => HandOver::AlreadyHandedOver {
+    Ok(match order.status {
+        OrderStatus::PickedUp => HandOver::AlreadyHandedOver {
             by: user_name(conn, order.picked_up_by)?,
             at: order.picked_up_at,
             order_no: order.order_no,
         },
-        Some(OrderStatus::Cancelled) => HandOver::Cancelled {
+        OrderStatus::Cancelled => HandOver::Cancelled {
             order_no: order.order_no,
         },
-        Some(OrderStatus::Confirmed | OrderStatus::Ready) => {
+        OrderStatus::Confirmed | OrderStatus::Ready => {
             HandOver::PaymentNotCollected(handable(conn, order)?)
         }
-        Some(OrderStatus::PendingPayment) | None => HandOver::NotPaid {
+        OrderStatus::PendingPayment => HandOver::NotPaid {
             order_no: order.order_no,
         },
     })
@@ -526,9 +524,9 @@ pub fn mark_ready(
     let here = orders::table
         .filter(orders::order_no.eq(order_no))
         .filter(orders::store_id.eq(staff.store_id));
-    let matched = diesel::update(here.filter(orders::status.eq(OrderStatus::Confirmed.as_str())))
+    let matched = diesel::update(here.filter(orders::status.eq(OrderStatus::Confirmed)))
         .set((
-            orders::status.eq(OrderStatus::Ready.as_str()),
+            orders::status.eq(OrderStatus::Ready),
             orders::ready_at.eq(crate::db::now_nullable()),
             orders::ready_by.eq(staff.user_id),
         ))
@@ -538,8 +536,8 @@ pub fn mark_ready(
             order_no: order_no.to_owned(),
         });
     }
-    let status: Option<String> = here.select(orders::status).first(conn).optional()?;
-    Ok(match status.as_deref().and_then(OrderStatus::parse) {
+    let status: Option<OrderStatus> = here.select(orders::status).first(conn).optional()?;
+    Ok(match status {
         Some(status) => MarkReady::NotConfirmed {
             order_no: order_no.to_owned(),
             status,
@@ -575,8 +573,7 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
         i64,
         String,
         String,
-        String,
-        String,
+        PayMethod,
         i64,
         NaiveDateTime,
         Option<NaiveDateTime>,
@@ -586,14 +583,13 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
         Ok(orders::table
             .inner_join(users::table)
             .filter(orders::store_id.eq(store_id))
-            .filter(orders::status.eq(status.as_str()))
+            .filter(orders::status.eq(status))
             .order(orders::id.asc())
             .limit(QUEUE_LIMIT)
             .select((
                 orders::id,
                 orders::order_no,
                 users::display_name,
-                orders::status,
                 orders::pay_method,
                 orders::total_cents,
                 orders::created_at,
@@ -621,7 +617,6 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
                     id,
                     order_no,
                     customer_name,
-                    _,
                     pay_method,
                     total_cents,
                     created,
@@ -635,7 +630,7 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
                             paid.unwrap_or(created)
                         },
                         items: counts.get(&id).copied().unwrap_or(0),
-                        pay_method: PayMethod::parse(&pay_method).unwrap_or(PayMethod::Online),
+                        pay_method,
                         order_no,
                         customer_name,
                         total_cents,

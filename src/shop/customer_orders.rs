@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{orders, stores};
+use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
 use crate::shop::orders::Order;
 
@@ -14,8 +15,8 @@ pub const PAGE_SIZE: i64 = 20;
 #[derive(Debug, Clone, Queryable)]
 pub struct OrderSummary {
     pub order_no: String,
-    pub status: String,
-    pub pay_method: String,
+    pub status: OrderStatus,
+    pub pay_method: PayMethod,
     pub total_cents: i64,
     pub created_at: NaiveDateTime,
     pub store_name: String,

@@ -5,13 +5,14 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Datetime, Nullable, Text};
 
+use crate::domain::OrderStatus;
 use crate::error::AppError;
 use crate::shop::inventory;
 
 #[derive(Debug, Clone, QueryableByName)]
 pub struct StatusCount {
     #[diesel(sql_type = Text)]
-    pub status: String,
+    pub status: OrderStatus,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 
 use crate::db::schema::{orders, products, stock_movements, users};
+use crate::domain::MovementReason;
 use crate::error::AppError;
 
 /// How the stock table is ordered.
@@ -127,7 +128,7 @@ pub fn low_stock(conn: &mut MysqlConnection) -> Result<Vec<(i64, String, i32, i3
 pub struct LedgerEntry {
     pub id: i64,
     pub delta: i32,
-    pub reason: String,
+    pub reason: MovementReason,
     pub order_no: Option<String>,
     pub actor: Option<String>,
     pub note: String,

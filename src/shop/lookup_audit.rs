@@ -24,7 +24,7 @@ pub struct LookupRow {
     pub store_name: String,
     pub staff: String,
     pub entered: String,
-    pub outcome: String,
+    pub outcome: LookupOutcome,
     pub order_no: Option<String>,
 }
 
@@ -46,7 +46,7 @@ pub fn lookup_page(
         q = q.filter(pickup_lookups::staff_user_id.eq(u));
     }
     if let Some(o) = f.outcome {
-        q = q.filter(pickup_lookups::outcome.eq(o.as_str()));
+        q = q.filter(pickup_lookups::outcome.eq(o));
     }
     if let Some(b) = before {
         q = q.filter(pickup_lookups::id.lt(b));

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::in_transaction;
 use crate::db::schema::{payments, stores, users};
 use crate::db::TxError;
-use crate::domain::{OrderStatus, Purpose, TokenId};
+use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
 use crate::error::{is_retryable, AppError};
 use crate::shop::orders::{self, cancel_order, CancelKind, Cancelled, Order};
 use crate::shop::submit_once::{self, Consumed};
@@ -17,9 +17,9 @@ pub use crate::shop::orders::OrderLine as Line;
 #[derive(Debug, Clone, Queryable)]
 pub struct Payment {
     pub amount_cents: i64,
-    pub method: String,
+    pub method: PayMethod,
     pub provider_ref: Option<String>,
-    pub status: String,
+    pub status: PaymentStatus,
     pub created_at: NaiveDateTime,
     pub refunded_at: Option<NaiveDateTime>,
 }
@@ -67,12 +67,9 @@ pub struct OrderDetail {
 }
 
 impl OrderDetail {
-    pub fn status(&self) -> Option<OrderStatus> {
-        self.order.status()
-    }
     /// An admin may cancel anything not yet picked up or cancelled.
     pub fn cancellable(&self) -> bool {
-        self.status().is_some_and(|s| !s.is_final())
+        !self.order.status.is_final()
     }
 }
 
@@ -109,12 +106,11 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
         ))
         .first(conn)
         .optional()?;
-    let status = order.status();
-    let code_status = match (&order.pickup_code, status) {
+    let code_status = match (&order.pickup_code, order.status) {
         (None, _) => CodeStatus::NotIssued,
         (Some(c), _) if c.is_empty() => CodeStatus::NotIssued,
-        (Some(_), Some(s)) if s.has_active_pickup_code() => CodeStatus::Active,
-        (Some(_), Some(OrderStatus::PickedUp)) => CodeStatus::Used,
+        (Some(_), s) if s.has_active_pickup_code() => CodeStatus::Active,
+        (Some(_), OrderStatus::PickedUp) => CodeStatus::Used,
         (Some(_), _) => CodeStatus::Void,
     };
 
@@ -126,7 +122,9 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
     }];
     // Online payments are made by the customer; at-counter ones are taken by the staff member
     // who handed the order over.
-    let counter_payment = payment.as_ref().filter(|p| p.method == "at_counter");
+    let counter_payment = payment
+        .as_ref()
+        .filter(|p| p.method == PayMethod::AtCounter);
     let payer = match counter_payment {
         Some(_) => username(conn, order.picked_up_by)?,
         None => Some(customer.clone()),
@@ -201,12 +199,12 @@ pub enum AdminCancel {
     /// This form was submitted before (double click, resubmit): nothing happened again.
     AlreadyDone,
     /// The order is picked up or already cancelled; nothing changed and the token stays fresh.
-    Refused { status: String },
+    Refused { status: OrderStatus },
 }
 
 /// Carries a refusal out of the transaction so that it rolls back (the token is not used up).
 enum CancelTx {
-    Refused(String),
+    Refused(OrderStatus),
     App(AppError),
 }
 impl From<AppError> for CancelTx {

@@ -14,7 +14,7 @@ use diesel::sql_types::{BigInt, Datetime, Nullable, Text};
 use std::collections::HashMap;
 
 use crate::db::schema::{stores, users};
-use crate::domain::OrderStatus;
+use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
 
 /// Orders per page.
@@ -60,9 +60,9 @@ struct OrderHead {
     #[diesel(sql_type = BigInt)]
     store_id: i64,
     #[diesel(sql_type = Text)]
-    status: String,
+    status: OrderStatus,
     #[diesel(sql_type = Text)]
-    pay_method: String,
+    pay_method: PayMethod,
     #[diesel(sql_type = BigInt)]
     total_cents: i64,
 }
@@ -75,8 +75,8 @@ pub struct OrderRow {
     pub created_at: NaiveDateTime,
     pub username: String,
     pub store_name: String,
-    pub status: String,
-    pub pay_method: String,
+    pub status: OrderStatus,
+    pub pay_method: PayMethod,
     pub total_cents: i64,
 }
 

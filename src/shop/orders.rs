@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{order_lines, orders, payments};
-use crate::domain::OrderStatus;
+use crate::domain::{OrderStatus, PayMethod, PaymentStatus};
 use crate::error::AppError;
 use crate::shop::stock::release_order_stock;
 
@@ -18,8 +18,8 @@ pub struct Order {
     pub order_no: String,
     pub user_id: i64,
     pub store_id: i64,
-    pub status: String,
-    pub pay_method: String,
+    pub status: OrderStatus,
+    pub pay_method: PayMethod,
     pub total_cents: i64,
     pub note: String,
     pub pickup_code: Option<String>,
@@ -33,12 +33,6 @@ pub struct Order {
     pub cancelled_at: Option<NaiveDateTime>,
     pub cancelled_by: Option<i64>,
     pub cancel_reason: Option<String>,
-}
-
-impl Order {
-    pub fn status(&self) -> Option<OrderStatus> {
-        OrderStatus::parse(&self.status)
-    }
 }
 
 pub fn by_order_no(conn: &mut MysqlConnection, order_no: &str) -> Result<Option<Order>, AppError> {
@@ -95,7 +89,7 @@ pub enum Cancelled {
     /// Cancelled now; `refunded` tells whether a captured payment was marked refunded.
     Now { refunded: bool },
     /// Not cancelled: the order is (by now) in another state, e.g. paid or picked up meanwhile.
-    NotAllowed { status: String },
+    NotAllowed { status: OrderStatus },
 }
 
 /// Cancels an order if its current state allows this kind of cancellation. Call inside a transaction.
@@ -108,17 +102,12 @@ pub fn cancel_order(
 ) -> Result<Cancelled, AppError> {
     let target = orders::table.filter(orders::id.eq(order_id));
     let set = (
-        orders::status.eq(OrderStatus::Cancelled.as_str()),
+        orders::status.eq(OrderStatus::Cancelled),
         orders::cancelled_at.eq(crate::db::now_nullable()),
         orders::cancelled_by.eq(actor),
         orders::cancel_reason.eq(reason),
     );
-    let pending = OrderStatus::PendingPayment.as_str();
-    let live = [
-        OrderStatus::PendingPayment.as_str(),
-        OrderStatus::Confirmed.as_str(),
-        OrderStatus::Ready.as_str(),
-    ];
+    let pending = OrderStatus::PendingPayment;
     let matched = match kind {
         CancelKind::ByCustomer => diesel::update(target.filter(orders::status.eq(pending)))
             .set(set)
@@ -134,22 +123,21 @@ pub fn cancel_order(
             let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(hours);
             diesel::update(
                 target
-                    .filter(orders::pay_method.eq("at_counter"))
-                    .filter(
-                        orders::status
-                            .eq_any([OrderStatus::Confirmed.as_str(), OrderStatus::Ready.as_str()]),
-                    )
+                    .filter(orders::pay_method.eq(PayMethod::AtCounter))
+                    .filter(orders::status.eq_any(OrderStatus::ACTIVE))
                     .filter(orders::created_at.le(cutoff)),
             )
             .set(set)
             .execute(conn)?
         }
-        CancelKind::ByAdmin => diesel::update(target.filter(orders::status.eq_any(live)))
-            .set(set)
-            .execute(conn)?,
+        CancelKind::ByAdmin => {
+            diesel::update(target.filter(orders::status.eq_any(OrderStatus::LIVE)))
+                .set(set)
+                .execute(conn)?
+        }
     };
     if matched != 1 {
-        let status: String = orders::table
+        let status: OrderStatus = orders::table
             .find(order_id)
             .select(orders::status)
             .first(conn)?;
@@ -159,10 +147,10 @@ pub fn cancel_order(
     let refunded = diesel::update(
         payments::table
             .filter(payments::order_id.eq(order_id))
-            .filter(payments::status.eq("captured")),
+            .filter(payments::status.eq(PaymentStatus::Captured)),
     )
     .set((
-        payments::status.eq("refunded"),
+        payments::status.eq(PaymentStatus::Refunded),
         payments::refunded_at.eq(crate::db::now_nullable()),
     ))
     .execute(conn)?;

@@ -11,7 +11,7 @@ use sha2::Sha256;
 
 use crate::db::schema::{orders, payments};
 use crate::db::TxError;
-use crate::domain::{OrderStatus, Purpose, TokenId};
+use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
 use crate::error::{is_retryable, is_unique_violation, violated_key, AppError};
 use crate::shop::orders::{by_id, by_order_no, Order};
 use crate::shop::pickup::{issue_pickup_code, Issued};
@@ -97,9 +97,9 @@ fn confirm_payment(
 ) -> Result<bool, AppError> {
     let target = orders::table
         .filter(orders::id.eq(order_id))
-        .filter(orders::status.eq(OrderStatus::PendingPayment.as_str()));
+        .filter(orders::status.eq(OrderStatus::PendingPayment));
     let set = (
-        orders::status.eq(OrderStatus::Confirmed.as_str()),
+        orders::status.eq(OrderStatus::Confirmed),
         orders::paid_at.eq(crate::db::now_nullable()),
     );
     let matched = if require_window {
@@ -114,13 +114,13 @@ fn confirm_payment(
 
 /// What the order is, now that it could not be confirmed.
 fn why_not_payable(order: &Order) -> Paid {
-    match order.status() {
-        Some(OrderStatus::Cancelled) if order.cancel_reason.as_deref() == Some(EXPIRED_REASON) => {
+    match order.status {
+        OrderStatus::Cancelled if order.cancel_reason.as_deref() == Some(EXPIRED_REASON) => {
             Paid::Expired
         }
-        Some(OrderStatus::Cancelled) => Paid::Cancelled,
+        OrderStatus::Cancelled => Paid::Cancelled,
         // Still pending, but the window has passed (the sweeper will cancel it).
-        Some(OrderStatus::PendingPayment) => Paid::Expired,
+        OrderStatus::PendingPayment => Paid::Expired,
         _ => Paid::AlreadyPaid,
     }
 }
@@ -136,9 +136,9 @@ fn insert_payment(
         .values((
             payments::order_id.eq(order_id),
             payments::amount_cents.eq(amount_cents),
-            payments::method.eq("online"),
+            payments::method.eq(PayMethod::Online),
             payments::provider_ref.eq(provider_ref),
-            payments::status.eq("captured"),
+            payments::status.eq(PaymentStatus::Captured),
         ))
         .execute(conn)?;
     Ok(())
@@ -206,7 +206,7 @@ pub enum Notified {
     ReferenceReused,
     /// Cancelled (expired) before the callback came.
     NotPayable {
-        status: String,
+        status: OrderStatus,
     },
     PickupCodesExhausted,
     Busy,
@@ -308,7 +308,7 @@ pub fn record_notification(
     if !confirm_payment(conn, order.id, false)? {
         let paid: i64 = payments::table
             .filter(payments::order_id.eq(order.id))
-            .filter(payments::status.eq("captured"))
+            .filter(payments::status.eq(PaymentStatus::Captured))
             .count()
             .get_result(conn)?;
         return if paid > 0 {

@@ -70,7 +70,7 @@ pub fn issue_pickup_code(
                 Ok(_) => {
                     return Err(AppError::Unexpected(anyhow::anyhow!(
                         "order {order_id} is not {} or already has a pickup code",
-                        OrderStatus::Confirmed.as_str()
+                        OrderStatus::Confirmed
                     )))
                 }
                 Err(e) if is_unique_violation(&e) => continue,

@@ -28,7 +28,7 @@ pub struct StaffMember {
 pub fn all_staff(conn: &mut MysqlConnection) -> Result<Vec<StaffMember>, AppError> {
     Ok(users::table
         .left_join(stores::table)
-        .filter(users::role.eq(Role::Staff.as_str()))
+        .filter(users::role.eq(Role::Staff))
         .order((stores::code.asc(), users::username.asc()))
         .select(StaffMember::as_select())
         .load(conn)?)
@@ -38,7 +38,7 @@ pub fn staff_member(conn: &mut MysqlConnection, id: i64) -> Result<StaffMember, 
     Ok(users::table
         .left_join(stores::table)
         .filter(users::id.eq(id))
-        .filter(users::role.eq(Role::Staff.as_str()))
+        .filter(users::role.eq(Role::Staff))
         .select(StaffMember::as_select())
         .first(conn)?)
 }
@@ -55,7 +55,7 @@ pub fn set_staff_disabled(
     let n = diesel::update(
         users::table
             .find(id)
-            .filter(users::role.eq(Role::Staff.as_str()))
+            .filter(users::role.eq(Role::Staff))
             .filter(users::disabled.eq(!disabled)),
     )
     .set((

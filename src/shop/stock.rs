@@ -33,7 +33,7 @@ pub fn record_movements(
             (
                 stock_movements::product_id.eq(m.product_id),
                 stock_movements::delta.eq(m.delta),
-                stock_movements::reason.eq(m.reason.as_str()),
+                stock_movements::reason.eq(m.reason),
                 stock_movements::order_id.eq(m.order_id),
                 stock_movements::actor_user_id.eq(m.actor_user_id),
                 stock_movements::note.eq(m.note),

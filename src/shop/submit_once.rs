@@ -37,7 +37,7 @@ pub fn consume(
         .values((
             submit_tokens::token.eq(token.as_str()),
             submit_tokens::user_id.eq(user_id),
-            submit_tokens::purpose.eq(purpose.as_str()),
+            submit_tokens::purpose.eq(purpose),
             submit_tokens::subject.eq(subject),
             submit_tokens::result.eq(result),
         ))
@@ -47,7 +47,7 @@ pub fn consume(
         Err(e) if is_unique_violation(&e) => {
             let (used_by, used_for, used_on, first_result): (
                 i64,
-                String,
+                Purpose,
                 Option<i64>,
                 Option<String>,
             ) = submit_tokens::table
@@ -59,7 +59,7 @@ pub fn consume(
                     submit_tokens::result,
                 ))
                 .first(conn)?;
-            if used_by != user_id || used_for != purpose.as_str() || used_on != subject {
+            if used_by != user_id || used_for != purpose || used_on != subject {
                 return Err(AppError::Conflict(REUSED_ELSEWHERE.into()));
             }
             Ok(Consumed::AlreadyUsed(first_result))

@@ -49,7 +49,7 @@ pub fn sweep_once(
 /// the race simply leaves the order alone here.
 pub fn expire_unpaid_orders(conn: &mut MysqlConnection) -> Result<usize, AppError> {
     let due: Vec<i64> = orders::table
-        .filter(orders::status.eq(OrderStatus::PendingPayment.as_str()))
+        .filter(orders::status.eq(OrderStatus::PendingPayment))
         .filter(orders::expires_at.le(crate::db::now_nullable()))
         .order(orders::expires_at.asc())
         .limit(EXPIRY_BATCH)
@@ -73,10 +73,8 @@ pub fn expire_unpaid_orders(conn: &mut MysqlConnection) -> Result<usize, AppErro
 pub fn cancel_uncollected(conn: &mut MysqlConnection, hours: i64) -> Result<usize, AppError> {
     let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(hours);
     let due: Vec<i64> = orders::table
-        .filter(orders::pay_method.eq(PayMethod::AtCounter.as_str()))
-        .filter(
-            orders::status.eq_any([OrderStatus::Confirmed.as_str(), OrderStatus::Ready.as_str()]),
-        )
+        .filter(orders::pay_method.eq(PayMethod::AtCounter))
+        .filter(orders::status.eq_any(OrderStatus::ACTIVE))
         .filter(orders::created_at.le(cutoff))
         .order(orders::id.asc())
         .limit(PICKUP_WINDOW_BATCH)

@@ -33,13 +33,9 @@ pub fn shop_time(settings: &Settings, at: NaiveDateTime) -> String {
         .to_string()
 }
 
-fn status_label(status: &str) -> &'static str {
-    OrderStatus::parse(status).map_or("Unknown", OrderStatus::label)
-}
-
 pub struct OrderRow {
     pub order_no: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub status_label: &'static str,
     pub total: String,
     pub created: String,
@@ -80,7 +76,7 @@ async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpRespon
     let orders = rows
         .into_iter()
         .map(|o| OrderRow {
-            status_label: status_label(&o.status),
+            status_label: o.status.label(),
             total: money(o.total_cents, &s.currency_symbol),
             created: shop_time(s, o.created_at),
             order_no: o.order_no,
@@ -108,7 +104,7 @@ pub struct LineRow {
 struct OrderPage {
     page: Page,
     order_no: String,
-    status: String,
+    status: OrderStatus,
     status_label: &'static str,
     /// A sentence about where the order stands (expired, cancelled, pay at the counter…).
     explanation: Option<String>,
@@ -139,13 +135,13 @@ fn time_left(expires_at: NaiveDateTime) -> Option<String> {
     })
 }
 
-fn explanation(order: &Order, status: Option<OrderStatus>, window_passed: bool) -> Option<String> {
-    match status {
-        Some(OrderStatus::PendingPayment) if window_passed => Some(
+fn explanation(order: &Order, window_passed: bool) -> Option<String> {
+    match order.status {
+        OrderStatus::PendingPayment if window_passed => Some(
             "The time to pay has run out: this order is being cancelled and nothing was charged."
                 .into(),
         ),
-        Some(OrderStatus::Cancelled) => Some(match order.cancel_reason.as_deref() {
+        OrderStatus::Cancelled => Some(match order.cancel_reason.as_deref() {
             Some(EXPIRED_REASON) => {
                 "This order expired: it was not paid in time, so it was cancelled and nothing was charged.".into()
             }
@@ -153,7 +149,7 @@ fn explanation(order: &Order, status: Option<OrderStatus>, window_passed: bool) 
             Some(reason) => format!("This order was cancelled: {reason}."),
             None => "This order was cancelled.".into(),
         }),
-        Some(OrderStatus::Confirmed) if order.pay_method == PayMethod::AtCounter.as_str() => {
+        OrderStatus::Confirmed if order.pay_method == PayMethod::AtCounter => {
             Some("Pay at the counter when you pick it up.".into())
         }
         _ => None,
@@ -171,8 +167,7 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
         .await?
         .ok_or(AppError::NotFound)?;
     let s = &ctx.state.settings;
-    let status = order.status();
-    let pending = status == Some(OrderStatus::PendingPayment);
+    let pending = order.status == OrderStatus::PendingPayment;
     let left = order.expires_at.filter(|_| pending).and_then(time_left);
     let window_passed = pending && left.is_none();
     let pay_token = left
@@ -182,8 +177,8 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
     let symbol = &s.currency_symbol;
     render(&OrderPage {
         page: ctx.page(format!("Order {}", order.order_no)),
-        status_label: status.map_or("Unknown", OrderStatus::label),
-        explanation: explanation(&order, status, window_passed),
+        status_label: order.status.label(),
+        explanation: explanation(&order, window_passed),
         lines: lines
             .into_iter()
             .map(|l: OrderLine| LineRow {
@@ -194,10 +189,9 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
             })
             .collect(),
         total: money(order.total_cents, symbol),
-        pay_method_label: match PayMethod::parse(&order.pay_method) {
-            Some(PayMethod::Online) => "Online",
-            Some(PayMethod::AtCounter) => "At the counter",
-            None => "",
+        pay_method_label: match order.pay_method {
+            PayMethod::Online => "Online",
+            PayMethod::AtCounter => "At the counter",
         },
         note: order.note.clone(),
         created: shop_time(s, order.created_at),
@@ -208,7 +202,7 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
         can_cancel: pending,
         pickup,
         store_name,
-        status: order.status.clone(),
+        status: order.status,
         order_no: order.order_no.clone(),
     })
 }
@@ -310,7 +304,7 @@ async fn cancel(
             "error",
             format!(
                 "This order can no longer be cancelled: it is {}.",
-                status_label(&status).to_lowercase()
+                status.label().to_lowercase()
             ),
         ),
         Err(AppError::Busy) => ctx.flash(

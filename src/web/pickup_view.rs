@@ -22,7 +22,7 @@ pub struct PickupView {
 
 /// The pickup block for an order whose code is active (confirmed or ready), else None.
 pub fn pickup_view(state: &AppState, order: &Order, store_name: &str) -> Option<PickupView> {
-    let status = order.status()?;
+    let status = order.status;
     if !status.has_active_pickup_code() {
         return None;
     }

@@ -52,7 +52,7 @@ async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
             label: s.label(),
             n: d.today_by_status
                 .iter()
-                .find(|c| c.status == s.as_str())
+                .find(|c| c.status == *s)
                 .map(|c| c.n)
                 .unwrap_or(0),
         })

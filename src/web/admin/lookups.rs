@@ -34,7 +34,7 @@ struct Line {
     store: String,
     staff: String,
     entered: String,
-    outcome: String,
+    outcome: LookupOutcome,
     outcome_label: &'static str,
     failed: bool,
     order_no: Option<String>,
@@ -111,18 +111,15 @@ async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, 
     let offset = admin.ctx.state.settings.shop_utc_offset;
     let lines = rows
         .into_iter()
-        .map(|r| {
-            let o = LookupOutcome::parse(&r.outcome);
-            Line {
-                at: local_time(r.created_at, offset),
-                store: r.store_name,
-                staff: r.staff,
-                entered: masked(&r.entered),
-                outcome_label: o.map(LookupOutcome::label).unwrap_or("?"),
-                failed: o.map_or(true, LookupOutcome::is_failure),
-                outcome: r.outcome,
-                order_no: r.order_no,
-            }
+        .map(|r| Line {
+            at: local_time(r.created_at, offset),
+            store: r.store_name,
+            staff: r.staff,
+            entered: masked(&r.entered),
+            outcome_label: r.outcome.label(),
+            failed: r.outcome.is_failure(),
+            outcome: r.outcome,
+            order_no: r.order_no,
         })
         .collect();
     let older_link = older.map(|id| {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{local_day, local_time, optional_id, text_field};
-use crate::domain::{OrderStatus, Purpose};
+use crate::domain::{OrderStatus, PayMethod, Purpose};
 use crate::error::AppError;
 use crate::shop::order_detail::{self, AdminCancel, OrderDetail};
 use crate::shop::order_list::{self, Cursor, OrderFilter};
@@ -54,9 +54,9 @@ struct ListRow {
     created: String,
     customer: String,
     store: String,
-    status: String,
+    status: OrderStatus,
     status_label: &'static str,
-    pay_method: String,
+    pay_method: PayMethod,
     total: String,
 }
 
@@ -197,9 +197,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
                 .into_iter()
                 .map(|r| ListRow {
                     created: local_time(r.created_at, offset),
-                    status_label: OrderStatus::parse(&r.status)
-                        .map(OrderStatus::label)
-                        .unwrap_or("?"),
+                    status_label: r.status.label(),
                     order_no: r.order_no,
                     customer: r.username,
                     store: r.store_name,
@@ -324,7 +322,7 @@ async fn order_page(
     render_status(
         &OrderPage {
             page: admin.ctx.page(format!("Order {}", d.order.order_no)),
-            status_label: d.status().map(OrderStatus::label).unwrap_or("?"),
+            status_label: d.order.status.label(),
             total: money(d.order.total_cents, symbol),
             created: local_time(d.order.created_at, offset),
             payment_amount: d
@@ -438,11 +436,11 @@ async fn cancel(
             Ok(see_other(&back))
         }
         AdminCancel::Refused { status } => {
-            let why = match OrderStatus::parse(&status) {
-                Some(OrderStatus::PickedUp) => {
+            let why = match status {
+                OrderStatus::PickedUp => {
                     "This order has been picked up and can no longer be cancelled.".to_string()
                 }
-                Some(OrderStatus::Cancelled) => "This order is already cancelled.".to_string(),
+                OrderStatus::Cancelled => "This order is already cancelled.".to_string(),
                 _ => format!("This order cannot be cancelled now (status {status})."),
             };
             order_page(

@@ -93,7 +93,7 @@ async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse
 struct LedgerLine {
     delta: String,
     reason: &'static str,
-    reason_key: String,
+    reason_key: MovementReason,
     order_no: Option<String>,
     actor: String,
     note: String,
@@ -152,9 +152,7 @@ async fn ledger_page(
         .into_iter()
         .map(|e| LedgerLine {
             delta: format!("{:+}", e.delta),
-            reason: MovementReason::parse(&e.reason)
-                .map(MovementReason::label)
-                .unwrap_or("Other"),
+            reason: e.reason.label(),
             reason_key: e.reason,
             order_no: e.order_no,
             actor: e.actor.unwrap_or_else(|| "—".into()),
