@@ -8,10 +8,11 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 use shopcounter::config::Settings;
-use shopcounter::db::{self, in_transaction, Db};
+use shopcounter::db::{self, Db};
 use shopcounter::domain::Role;
 use shopcounter::shop::accounts::{self, CreateAccount, NewAccount};
-use shopcounter::shop::catalog::{create_product, CreateProduct, NewProduct};
+use shopcounter::shop::catalog::{CreateProduct, NewProduct};
+use shopcounter::shop::products::add_product;
 use shopcounter::shop::{seed, stores, sweeper};
 use shopcounter::startup::{AppState, Application};
 
@@ -250,20 +251,14 @@ fn product_command(
     if stock < 0 {
         anyhow::bail!("--stock: must not be negative");
     }
-    let created = in_transaction(conn, |c| {
-        create_product(
-            c,
-            &NewProduct {
-                sku: sku.trim(),
-                name: name.trim(),
-                description: description.trim(),
-                price_cents,
-                stock,
-            },
-            None,
-        )
-    })
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let new = NewProduct {
+        sku: sku.trim(),
+        name: name.trim(),
+        description: description.trim(),
+        price_cents,
+        stock,
+    };
+    let created = add_product(conn, &new, None, None).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     match created {
         CreateProduct::Created(id) => {
             println!("product {sku} created (id {id}, stock {stock})");

@@ -1,5 +1,20 @@
 //! The database: pool (every connection at READ COMMITTED, UTC, short lock waits), embedded
-//! migrations, and the transaction helper that reruns a transaction on deadlock or lock-wait timeout.
+//! migrations, the stored vocabularies' column mapping, and the transaction helper that reruns a
+//! transaction on deadlock or lock-wait timeout.
+//!
+//! # Who opens a transaction
+//!
+//! `shop` does, always; `web` never does. A `shop` operation that the web (or the CLI, or the
+//! sweeper) calls with a connection — `place_order`, `pay`, `hand_over`, `cancel_by_admin`, … —
+//! runs its whole body through [`in_transaction`] itself, so a handler only does
+//! `db.run(|c| shop::op(c, …))`. The steps such an operation is built from (`cancel_order`,
+//! `adjust_stock`, `create_product`, `submit_once::consume`, `record_movements`, …) never open one:
+//! they say "call inside a transaction" and compose inside any caller's, including a test's.
+//!
+//! A body that must roll back on an expected outcome (sold out, already paid, payment not
+//! collected) returns `Err(Rollback::Refused(outcome))`; [`Rollback::settle`] turns the finished
+//! transaction back into that outcome. Errors travel as `Rollback::Failed(AppError)`, and
+//! [`in_transaction`] reruns the body when that error is a lock conflict.
 
 pub mod schema;
 mod vocabulary;
@@ -96,32 +111,10 @@ impl Db {
         })
         .await?
     }
-
-    /// Runs `f` in one transaction on the blocking pool, rerunning it on deadlock or lock-wait timeout.
-    pub async fn transaction<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        T: Send + 'static,
-        E: TxError,
-        F: FnMut(&mut MysqlConnection) -> Result<T, E> + Send + 'static,
-    {
-        let _permit = self
-            .gate
-            .acquire()
-            .await
-            .map_err(|e| E::from(AppError::Unexpected(e.into())))?;
-        let pool = self.pool.clone();
-        actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(|e| E::from(AppError::from(e)))?;
-            in_transaction(&mut conn, f)
-        })
-        .await
-        .map_err(|e| E::from(AppError::from(e)))?
-    }
 }
 
 /// What a transaction body may fail with: any error that can say whether it is a lock conflict
-/// worth a rerun, and that can carry an `AppError`. Outcome-carrying errors (e.g. "sold out",
-/// which must roll the transaction back) implement it by delegating to their `AppError` case.
+/// worth a rerun, and that can carry an `AppError` — `AppError` itself, or [`Rollback`].
 pub trait TxError: From<diesel::result::Error> + From<AppError> + Send + 'static {
     fn is_retryable(&self) -> bool;
 }
@@ -129,6 +122,54 @@ pub trait TxError: From<diesel::result::Error> + From<AppError> + Send + 'static
 impl TxError for AppError {
     fn is_retryable(&self) -> bool {
         is_retryable(self)
+    }
+}
+
+/// Why a transaction body did not commit: an expected outcome the user is shown (sold out, already
+/// handed over), or a failure. Either way everything the body wrote is rolled back — a submit
+/// token it consumed stays fresh.
+#[derive(Debug)]
+pub enum Rollback<O> {
+    /// Roll back, then answer with this outcome.
+    Refused(O),
+    /// Roll back and fail; a lock conflict is rerun by [`in_transaction`] first.
+    Failed(AppError),
+}
+
+impl<O> From<AppError> for Rollback<O> {
+    fn from(e: AppError) -> Self {
+        Rollback::Failed(e)
+    }
+}
+
+impl<O> From<diesel::result::Error> for Rollback<O> {
+    fn from(e: diesel::result::Error) -> Self {
+        Rollback::Failed(e.into())
+    }
+}
+
+impl<O: Send + 'static> TxError for Rollback<O> {
+    fn is_retryable(&self) -> bool {
+        matches!(self, Rollback::Failed(e) if is_retryable(e))
+    }
+}
+
+impl<O> Rollback<O> {
+    /// The outcome of a finished transaction: what it committed, or what it refused with.
+    pub fn settle(result: Result<O, Rollback<O>>) -> Result<O, AppError> {
+        match result {
+            Ok(outcome) | Err(Rollback::Refused(outcome)) => Ok(outcome),
+            Err(Rollback::Failed(e)) => Err(e),
+        }
+    }
+}
+
+/// For operations whose outcomes include "busy": lock conflicts that outlasted the retries
+/// (`AppError::Busy`) become that outcome instead of an error page.
+pub fn busy_as<O>(result: Result<O, AppError>, busy: O) -> Result<O, AppError> {
+    match result {
+        Err(AppError::Busy) => Ok(busy),
+        other => other,
     }
 }
 

@@ -10,9 +10,9 @@ use diesel::sql_types::{BigInt, Integer};
 use rand::Rng;
 
 use crate::db::schema::{order_lines, orders, products};
-use crate::db::TxError;
+use crate::db::{busy_as, in_transaction, Rollback};
 use crate::domain::{OrderNo, OrderStatus, PayMethod, Purpose, TokenId};
-use crate::error::{is_retryable, is_unique_violation, violated_key, AppError};
+use crate::error::{is_unique_violation, violated_key, AppError};
 use crate::shop::cart::{self, CartLine};
 use crate::shop::pickup::{issue_pickup_code, Issued};
 use crate::shop::submit_once::{self, Consumed};
@@ -69,46 +69,8 @@ pub enum Placed {
     PickupCodesExhausted,
 }
 
-/// How a checkout transaction fails: a refusal (rolled back, shown to the customer) or an error.
-#[derive(Debug)]
-pub enum CheckoutFailure {
-    Refused(Placed),
-    Error(AppError),
-}
-
-impl From<AppError> for CheckoutFailure {
-    fn from(e: AppError) -> Self {
-        CheckoutFailure::Error(e)
-    }
-}
-
-impl From<diesel::result::Error> for CheckoutFailure {
-    fn from(e: diesel::result::Error) -> Self {
-        CheckoutFailure::Error(e.into())
-    }
-}
-
-impl TxError for CheckoutFailure {
-    fn is_retryable(&self) -> bool {
-        matches!(self, CheckoutFailure::Error(e) if is_retryable(e))
-    }
-}
-
-/// Turns the transaction's result into the outcome the page shows.
-pub fn outcome(result: Result<Placed, CheckoutFailure>) -> Result<Placed, AppError> {
-    match result {
-        Ok(placed) | Err(CheckoutFailure::Refused(placed)) => Ok(placed),
-        Err(CheckoutFailure::Error(AppError::Busy)) => Ok(Placed::Busy),
-        Err(CheckoutFailure::Error(e)) => Err(e),
-    }
-}
-
-/// The checkout transaction's body: run it through `Db::transaction` / `in_transaction`, which
-/// commit on `Ok` and roll back (and on deadlock rerun) on `Err`.
-pub fn place_order(
-    conn: &mut MysqlConnection,
-    req: &CheckoutRequest,
-) -> Result<Placed, CheckoutFailure> {
+/// Places the order: one transaction (rerun on lock conflicts), every refusal rolled back.
+pub fn place_order(conn: &mut MysqlConnection, req: &CheckoutRequest) -> Result<Placed, AppError> {
     place_order_numbered(conn, req, &mut || {
         OrderNo::generate(Utc::now(), &mut rand::thread_rng())
     })
@@ -119,7 +81,17 @@ pub fn place_order_numbered(
     conn: &mut MysqlConnection,
     req: &CheckoutRequest,
     next_no: &mut dyn FnMut() -> OrderNo,
-) -> Result<Placed, CheckoutFailure> {
+) -> Result<Placed, AppError> {
+    let placed = Rollback::settle(in_transaction(conn, |c| checkout_body(c, req, next_no)));
+    busy_as(placed, Placed::Busy)
+}
+
+/// The checkout transaction's body: `Ok` commits, `Err` rolls back (and a lock conflict reruns it).
+fn checkout_body(
+    conn: &mut MysqlConnection,
+    req: &CheckoutRequest,
+    next_no: &mut dyn FnMut() -> OrderNo,
+) -> Result<Placed, Rollback<Placed>> {
     // 1. The token first: a second submission waits here for the first, then replays it.
     match submit_once::consume(conn, &req.token, req.user_id, Purpose::Checkout, None, None)? {
         Consumed::Fresh => {}
@@ -132,20 +104,20 @@ pub fn place_order_numbered(
         }
     }
     if !store_takes_orders(conn, req.store_id)? {
-        return Err(CheckoutFailure::Refused(Placed::UnknownStore));
+        return Err(Rollback::Refused(Placed::UnknownStore));
     }
 
     // 2. The selected lines, read without locking, checked against what the customer saw.
     let lines = cart::selected_lines(conn, req.user_id)?;
     if lines.is_empty() {
-        return Err(CheckoutFailure::Refused(Placed::EmptySelection));
+        return Err(Rollback::Refused(Placed::EmptySelection));
     }
     if let Some(refusal) = lines.iter().find_map(shelf_refusal) {
-        return Err(CheckoutFailure::Refused(refusal));
+        return Err(Rollback::Refused(refusal));
     }
     let total = cart::total_cents(&lines);
     if total != req.seen_total_cents {
-        return Err(CheckoutFailure::Refused(Placed::PricesChanged));
+        return Err(Rollback::Refused(Placed::PricesChanged));
     }
 
     // 3. The order, its lines, its token result, the cart cleared — none of this locks a product row.
@@ -169,7 +141,7 @@ pub fn place_order_numbered(
     insert_lines(conn, order_id, &lines)?;
     if req.pay_method == PayMethod::AtCounter {
         if let Issued::SpaceFull = issue_pickup_code(conn, order_id, req.pickup_code_digits)? {
-            return Err(CheckoutFailure::Refused(Placed::PickupCodesExhausted));
+            return Err(Rollback::Refused(Placed::PickupCodesExhausted));
         }
     }
     let product_ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
@@ -296,7 +268,7 @@ fn insert_lines(
 /// customer agreed to — not the version — so another buyer's success does not force a retry while
 /// enough stock remains (READ COMMITTED: a waiting UPDATE re-checks its WHERE on the latest row).
 /// 0 rows: read again and decide; still enough (the row moved under us) → retry after a short pause.
-fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), CheckoutFailure> {
+fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Rollback<Placed>> {
     let q = line.quantity;
     for attempt in 0..STOCK_ATTEMPTS {
         let matched = diesel::update(
@@ -320,15 +292,15 @@ fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Checkou
             .select((products::stock, products::price_cents, products::active))
             .first(conn)?;
         if !active {
-            return Err(CheckoutFailure::Refused(Placed::NoLongerSold {
+            return Err(Rollback::Refused(Placed::NoLongerSold {
                 name: line.name.clone(),
             }));
         }
         if price != line.price_cents {
-            return Err(CheckoutFailure::Refused(Placed::PricesChanged));
+            return Err(Rollback::Refused(Placed::PricesChanged));
         }
         if stock < q {
-            return Err(CheckoutFailure::Refused(Placed::SoldOut {
+            return Err(Rollback::Refused(Placed::SoldOut {
                 name: line.name.clone(),
                 available: stock.max(0),
             }));
@@ -338,7 +310,7 @@ fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Checkou
             rand::thread_rng().gen_range(base / 2..=base),
         ));
     }
-    Err(CheckoutFailure::Refused(Placed::Busy))
+    Err(Rollback::Refused(Placed::Busy))
 }
 
 /// One `sale` movement per line in one statement; `stock_after` is read from the rows we just

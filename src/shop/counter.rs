@@ -5,12 +5,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{order_lines, orders, payments, pickup_lookups, stores, users};
-use crate::db::{in_transaction, TxError};
+use crate::db::{in_transaction, Rollback};
 use crate::domain::{
     digits_only, parse_counter_input, CounterInput, InvalidInput, LookupOutcome, OrderStatus,
     PayMethod, PaymentStatus, Purpose, TokenId,
 };
-use crate::error::{is_retryable, AppError};
+use crate::error::AppError;
 use crate::shop::orders::Order;
 use crate::shop::submit_once::{self, Consumed};
 
@@ -326,7 +326,7 @@ pub enum HandOver {
         at: Option<NaiveDateTime>,
     },
     /// An at-counter order and the "payment collected" box was not ticked: nothing happened.
-    PaymentNotCollected(Handable),
+    PaymentNotCollected(Box<Handable>),
     WrongStore {
         store_name: String,
     },
@@ -337,30 +337,6 @@ pub enum HandOver {
     NotPaid {
         order_no: String,
     },
-}
-
-/// Any outcome but `Done` rolls the transaction back (the submit token stays fresh).
-enum Abort {
-    Outcome(Box<HandOver>),
-    Failed(AppError),
-}
-
-impl From<diesel::result::Error> for Abort {
-    fn from(e: diesel::result::Error) -> Self {
-        Abort::Failed(e.into())
-    }
-}
-
-impl From<AppError> for Abort {
-    fn from(e: AppError) -> Self {
-        Abort::Failed(e)
-    }
-}
-
-impl TxError for Abort {
-    fn is_retryable(&self) -> bool {
-        matches!(self, Abort::Failed(e) if is_retryable(e))
-    }
 }
 
 /// Hands an order over, exactly once: consumes the form's submit token, then one conditional
@@ -375,23 +351,19 @@ pub fn hand_over(
     token: &TokenId,
     payment_collected: bool,
 ) -> Result<HandOver, AppError> {
-    let done = in_transaction(conn, |c| {
-        hand_over_in_tx(c, staff, order_id, token, payment_collected)
-    });
-    match done {
-        Ok(outcome) => Ok(outcome),
-        Err(Abort::Outcome(outcome)) => Ok(*outcome),
-        Err(Abort::Failed(e)) => Err(e),
-    }
+    Rollback::settle(in_transaction(conn, |c| {
+        hand_over_body(c, staff, order_id, token, payment_collected)
+    }))
 }
 
-fn hand_over_in_tx(
+/// Any outcome but `Done` rolls the transaction back (the submit token stays fresh).
+fn hand_over_body(
     conn: &mut MysqlConnection,
     staff: StaffMember,
     order_id: i64,
     token: &TokenId,
     payment_collected: bool,
-) -> Result<HandOver, Abort> {
+) -> Result<HandOver, Rollback<HandOver>> {
     match submit_once::consume(
         conn,
         token,
@@ -432,7 +404,7 @@ fn hand_over_in_tx(
         .select(Order::as_select())
         .first(conn)?;
     if matched != 1 {
-        return Err(Abort::Outcome(Box::new(why_not(conn, order, staff)?)));
+        return Err(Rollback::Refused(why_not(conn, order, staff)?));
     }
     let collected_cents = if order.pay_method == PayMethod::AtCounter {
         diesel::insert_into(payments::table)
@@ -476,7 +448,7 @@ fn why_not(
             order_no: order.order_no,
         },
         OrderStatus::Confirmed | OrderStatus::Ready => {
-            HandOver::PaymentNotCollected(handable(conn, order)?)
+            HandOver::PaymentNotCollected(Box::new(handable(conn, order)?))
         }
         OrderStatus::PendingPayment => HandOver::NotPaid {
             order_no: order.order_no,

@@ -4,10 +4,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::in_transaction;
 use crate::db::schema::{orders, stores};
 use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
-use crate::shop::orders::Order;
+use crate::shop::orders::{cancel_order, CancelKind, Cancelled, Order};
+use crate::shop::payment::CUSTOMER_CANCEL_REASON;
 
 /// Orders per page of `/orders`.
 pub const PAGE_SIZE: i64 = 20;
@@ -83,4 +85,21 @@ pub fn own_order_row(
         .select(Order::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// The customer cancels their unpaid order: one transaction (the order, its stock back).
+pub fn cancel(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    user_id: i64,
+) -> Result<Cancelled, AppError> {
+    in_transaction(conn, |c| {
+        cancel_order(
+            c,
+            order_id,
+            CancelKind::ByCustomer,
+            Some(user_id),
+            CUSTOMER_CANCEL_REASON,
+        )
+    })
 }

@@ -5,9 +5,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 
+use crate::db::in_transaction;
 use crate::db::schema::{orders, products, stock_movements, users};
 use crate::domain::MovementReason;
 use crate::error::AppError;
+use crate::shop::stock::{adjust_stock, Adjusted};
 
 /// How the stock table is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,4 +221,15 @@ pub fn held_units(conn: &mut MysqlConnection, product_id: i64) -> Result<i64, Ap
     .bind::<BigInt, _>(product_id)
     .get_result(conn)?;
     Ok(h.held.unwrap_or(0))
+}
+
+/// The admin's stock adjustment (signed delta, reason) as one transaction: see `adjust_stock`.
+pub fn adjust(
+    conn: &mut MysqlConnection,
+    product_id: i64,
+    delta: i32,
+    actor: i64,
+    reason: &str,
+) -> Result<Adjusted, AppError> {
+    in_transaction(conn, |c| adjust_stock(c, product_id, delta, actor, reason))
 }

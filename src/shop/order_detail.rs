@@ -4,11 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::in_transaction;
 use crate::db::schema::{payments, stores, users};
-use crate::db::TxError;
+use crate::db::{in_transaction, Rollback};
 use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
-use crate::error::{is_retryable, AppError};
+use crate::error::AppError;
 use crate::shop::orders::{self, cancel_order, CancelKind, Cancelled, Order};
 use crate::shop::submit_once::{self, Consumed};
 
@@ -202,27 +201,6 @@ pub enum AdminCancel {
     Refused { status: OrderStatus },
 }
 
-/// Carries a refusal out of the transaction so that it rolls back (the token is not used up).
-enum CancelTx {
-    Refused(OrderStatus),
-    App(AppError),
-}
-impl From<AppError> for CancelTx {
-    fn from(e: AppError) -> Self {
-        CancelTx::App(e)
-    }
-}
-impl From<diesel::result::Error> for CancelTx {
-    fn from(e: diesel::result::Error) -> Self {
-        CancelTx::App(e.into())
-    }
-}
-impl TxError for CancelTx {
-    fn is_retryable(&self) -> bool {
-        matches!(self, CancelTx::App(e) if is_retryable(e))
-    }
-}
-
 /// The admin cancels an order: consume the submit-once token (Purpose::Cancel, subject = order
 /// id), then `cancel_order(ByAdmin)` — one transaction, rerun on lock conflicts.
 pub fn cancel_by_admin(
@@ -232,7 +210,7 @@ pub fn cancel_by_admin(
     token: &TokenId,
     reason: &str,
 ) -> Result<AdminCancel, AppError> {
-    let done = in_transaction(conn, |c| {
+    Rollback::settle(in_transaction(conn, |c| {
         match submit_once::consume(c, token, admin_id, Purpose::Cancel, Some(order_id), None)? {
             Consumed::AlreadyUsed(_) => return Ok(AdminCancel::AlreadyDone),
             Consumed::Fresh => {}
@@ -242,12 +220,10 @@ pub fn cancel_by_admin(
                 submit_once::store_result(c, token, "cancelled")?;
                 Ok(AdminCancel::Cancelled { refunded })
             }
-            Cancelled::NotAllowed { status } => Err(CancelTx::Refused(status)),
+            // Nothing changed; rolled back so that the token stays fresh.
+            Cancelled::NotAllowed { status } => {
+                Err(Rollback::Refused(AdminCancel::Refused { status }))
+            }
         }
-    });
-    match done {
-        Ok(outcome) => Ok(outcome),
-        Err(CancelTx::Refused(status)) => Ok(AdminCancel::Refused { status }),
-        Err(CancelTx::App(e)) => Err(e),
-    }
+    }))
 }

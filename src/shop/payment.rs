@@ -10,9 +10,9 @@ use rand::Rng;
 use sha2::Sha256;
 
 use crate::db::schema::{orders, payments};
-use crate::db::TxError;
+use crate::db::{busy_as, in_transaction, Rollback};
 use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
-use crate::error::{is_retryable, is_unique_violation, violated_key, AppError};
+use crate::error::{is_unique_violation, violated_key, AppError};
 use crate::shop::orders::{by_id, by_order_no, Order};
 use crate::shop::pickup::{issue_pickup_code, Issued};
 use crate::shop::submit_once::{self, Consumed};
@@ -53,39 +53,6 @@ pub enum Paid {
     PickupCodesExhausted,
     /// Lock contention outlasted the retries.
     Busy,
-}
-
-/// A refusal rolls the pay transaction back (the token stays fresh); errors are errors.
-#[derive(Debug)]
-pub enum PayFailure {
-    Refused(Paid),
-    Error(AppError),
-}
-
-impl From<AppError> for PayFailure {
-    fn from(e: AppError) -> Self {
-        PayFailure::Error(e)
-    }
-}
-
-impl From<diesel::result::Error> for PayFailure {
-    fn from(e: diesel::result::Error) -> Self {
-        PayFailure::Error(e.into())
-    }
-}
-
-impl TxError for PayFailure {
-    fn is_retryable(&self) -> bool {
-        matches!(self, PayFailure::Error(e) if is_retryable(e))
-    }
-}
-
-pub fn paid_outcome(result: Result<Paid, PayFailure>) -> Result<Paid, AppError> {
-    match result {
-        Ok(p) | Err(PayFailure::Refused(p)) => Ok(p),
-        Err(PayFailure::Error(AppError::Busy)) => Ok(Paid::Busy),
-        Err(PayFailure::Error(e)) => Err(e),
-    }
 }
 
 /// Moves a pending order to `confirmed` if it still is pending (and, for the customer's pay,
@@ -144,14 +111,27 @@ fn insert_payment(
     Ok(())
 }
 
-/// The customer pays their order. Body of one transaction (run it through `Db::transaction`).
+/// The customer pays their order: one transaction; every refusal rolls back (nothing charged).
 pub fn pay(
     conn: &mut MysqlConnection,
     order: &Order,
     token: &TokenId,
     provider: &dyn PaymentProvider,
     pickup_code_digits: usize,
-) -> Result<Paid, PayFailure> {
+) -> Result<Paid, AppError> {
+    let paid = Rollback::settle(in_transaction(conn, |c| {
+        pay_body(c, order, token, provider, pickup_code_digits)
+    }));
+    busy_as(paid, Paid::Busy)
+}
+
+fn pay_body(
+    conn: &mut MysqlConnection,
+    order: &Order,
+    token: &TokenId,
+    provider: &dyn PaymentProvider,
+    pickup_code_digits: usize,
+) -> Result<Paid, Rollback<Paid>> {
     match submit_once::consume(
         conn,
         token,
@@ -165,16 +145,16 @@ pub fn pay(
     }
     if !confirm_payment(conn, order.id, true)? {
         let now = by_id(conn, order.id)?;
-        return Err(PayFailure::Refused(why_not_payable(&now)));
+        return Err(Rollback::Refused(why_not_payable(&now)));
     }
     let provider_ref = provider.charge(&order.order_no, order.total_cents)?;
     match insert_payment(conn, order.id, order.total_cents, &provider_ref) {
         Ok(()) => {}
-        Err(e) if is_unique_violation(&e) => return Err(PayFailure::Refused(Paid::AlreadyPaid)),
+        Err(e) if is_unique_violation(&e) => return Err(Rollback::Refused(Paid::AlreadyPaid)),
         Err(e) => return Err(e.into()),
     }
     if let Issued::SpaceFull = issue_pickup_code(conn, order.id, pickup_code_digits)? {
-        return Err(PayFailure::Refused(Paid::PickupCodesExhausted));
+        return Err(Rollback::Refused(Paid::PickupCodesExhausted));
     }
     submit_once::store_result(conn, token, "paid")?;
     Ok(Paid::Paid)
@@ -210,38 +190,6 @@ pub enum Notified {
     },
     PickupCodesExhausted,
     Busy,
-}
-
-#[derive(Debug)]
-pub enum NotifyFailure {
-    Refused(Notified),
-    Error(AppError),
-}
-
-impl From<AppError> for NotifyFailure {
-    fn from(e: AppError) -> Self {
-        NotifyFailure::Error(e)
-    }
-}
-
-impl From<diesel::result::Error> for NotifyFailure {
-    fn from(e: diesel::result::Error) -> Self {
-        NotifyFailure::Error(e.into())
-    }
-}
-
-impl TxError for NotifyFailure {
-    fn is_retryable(&self) -> bool {
-        matches!(self, NotifyFailure::Error(e) if is_retryable(e))
-    }
-}
-
-pub fn notified_outcome(result: Result<Notified, NotifyFailure>) -> Result<Notified, AppError> {
-    match result {
-        Ok(n) | Err(NotifyFailure::Refused(n)) => Ok(n),
-        Err(NotifyFailure::Error(AppError::Busy)) => Ok(Notified::Busy),
-        Err(NotifyFailure::Error(e)) => Err(e),
-    }
 }
 
 /// Lowercase hex of HMAC-SHA256(secret, "order_no|amount_cents|provider_ref") — what the
@@ -282,26 +230,37 @@ pub fn signature_is_valid(secret: &str, n: &Notification) -> bool {
         .is_some_and(|mac| mac.verify_slice(&bytes).is_ok())
 }
 
-/// Records the provider's word that an order is paid. Check the signature first
-/// (`signature_is_valid`); this is the body of one transaction.
+/// Records the provider's word that an order is paid, in one transaction. Check the signature
+/// first (`signature_is_valid`).
 pub fn record_notification(
     conn: &mut MysqlConnection,
     n: &Notification,
     pickup_code_digits: usize,
-) -> Result<Notified, NotifyFailure> {
+) -> Result<Notified, AppError> {
+    let notified = Rollback::settle(in_transaction(conn, |c| {
+        notification_body(c, n, pickup_code_digits)
+    }));
+    busy_as(notified, Notified::Busy)
+}
+
+fn notification_body(
+    conn: &mut MysqlConnection,
+    n: &Notification,
+    pickup_code_digits: usize,
+) -> Result<Notified, Rollback<Notified>> {
     let amount: i64 = match n.amount_cents.trim().parse() {
         Ok(a) => a,
-        Err(_) => return Err(NotifyFailure::Refused(Notified::AmountMismatch)),
+        Err(_) => return Err(Rollback::Refused(Notified::AmountMismatch)),
     };
     let provider_ref = n.provider_ref.trim();
     if provider_ref.is_empty() || provider_ref.len() > 100 {
-        return Err(NotifyFailure::Refused(Notified::ReferenceReused));
+        return Err(Rollback::Refused(Notified::ReferenceReused));
     }
     let Some(order) = by_order_no(conn, n.order_no.trim())? else {
-        return Err(NotifyFailure::Refused(Notified::UnknownOrder));
+        return Err(Rollback::Refused(Notified::UnknownOrder));
     };
     if amount != order.total_cents {
-        return Err(NotifyFailure::Refused(Notified::AmountMismatch));
+        return Err(Rollback::Refused(Notified::AmountMismatch));
     }
     // The customer paid at the provider: a late notice still confirms an order that is pending,
     // even past its window, as long as the sweeper has not cancelled it (its stock is still held).
@@ -315,7 +274,7 @@ pub fn record_notification(
             Ok(Notified::AlreadyPaid)
         } else {
             let now = by_id(conn, order.id)?;
-            Err(NotifyFailure::Refused(Notified::NotPayable {
+            Err(Rollback::Refused(Notified::NotPayable {
                 status: now.status,
             }))
         };
@@ -326,15 +285,13 @@ pub fn record_notification(
             if is_unique_violation(&e)
                 && violated_key(&e).as_deref() == Some("uq_payments_provider_ref") =>
         {
-            return Err(NotifyFailure::Refused(Notified::ReferenceReused))
+            return Err(Rollback::Refused(Notified::ReferenceReused))
         }
-        Err(e) if is_unique_violation(&e) => {
-            return Err(NotifyFailure::Refused(Notified::AlreadyPaid))
-        }
+        Err(e) if is_unique_violation(&e) => return Err(Rollback::Refused(Notified::AlreadyPaid)),
         Err(e) => return Err(e.into()),
     }
     if let Issued::SpaceFull = issue_pickup_code(conn, order.id, pickup_code_digits)? {
-        return Err(NotifyFailure::Refused(Notified::PickupCodesExhausted));
+        return Err(Rollback::Refused(Notified::PickupCodesExhausted));
     }
     Ok(Notified::Recorded)
 }

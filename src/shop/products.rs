@@ -6,8 +6,10 @@
 
 use diesel::prelude::*;
 
+use crate::db::in_transaction;
 use crate::db::schema::products;
 use crate::error::AppError;
+use crate::shop::catalog::{create_product, CreateProduct, NewProduct};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = products)]
@@ -108,4 +110,21 @@ pub fn set_active(
     }
     product(conn, id)?;
     Ok(Activation::Unchanged)
+}
+
+/// Adds a product (admin page, CLI): the product, its `restock` movement and its low-stock
+/// threshold (the column's default when `None`) in one transaction.
+pub fn add_product(
+    conn: &mut MysqlConnection,
+    new: &NewProduct<'_>,
+    low_stock_threshold: Option<i32>,
+    actor: Option<i64>,
+) -> Result<CreateProduct, AppError> {
+    in_transaction(conn, |c| {
+        let created = create_product(c, new, actor)?;
+        if let (CreateProduct::Created(id), Some(threshold)) = (&created, low_stock_threshold) {
+            set_low_stock_threshold(c, *id, threshold)?;
+        }
+        Ok(created)
+    })
 }

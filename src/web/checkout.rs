@@ -14,7 +14,7 @@ use super::submit;
 use crate::domain::{PayMethod, Purpose};
 use crate::error::AppError;
 use crate::shop::cart;
-use crate::shop::checkout::{outcome, place_order, CheckoutRequest, Placed, MAX_NOTE_CHARS};
+use crate::shop::checkout::{place_order, CheckoutRequest, Placed, MAX_NOTE_CHARS};
 use crate::shop::stores::{self, Store};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -258,10 +258,9 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
         payment_window_seconds: state.settings.payment_window_seconds,
         pickup_code_digits: state.settings.pickup_code_digits,
     };
-    let result = state.db.transaction(move |c| place_order(c, &req)).await;
+    let placed = state.db.run(move |c| place_order(c, &req)).await;
     drop(admitted);
-    let placed = outcome(result)?;
-    match placed {
+    match placed? {
         Placed::Created { order_no } => {
             let text = match pay_method {
                 PayMethod::Online => {

@@ -277,7 +277,7 @@ async fn hand_over(
             at: at.map(|t| shop_time(t, offset)).unwrap_or_default(),
         }),
         HandOver::PaymentNotCollected(order) => {
-            let mut view = match_view(order, symbol, submit_token);
+            let mut view = match_view(*order, symbol, submit_token);
             view.collect_error = Some(
                 "Tick the box once the customer has paid — nothing was handed over yet.".into(),
             );

@@ -16,10 +16,8 @@ use crate::config::Settings;
 use crate::domain::{OrderNo, OrderStatus, PayMethod, Purpose};
 use crate::error::AppError;
 use crate::shop::customer_orders::{self, OrderLine};
-use crate::shop::orders::{cancel_order, CancelKind, Cancelled, Order};
-use crate::shop::payment::{
-    self, paid_outcome, DemoProvider, Paid, CUSTOMER_CANCEL_REASON, EXPIRED_REASON,
-};
+use crate::shop::orders::{Cancelled, Order};
+use crate::shop::payment::{self, DemoProvider, Paid, CUSTOMER_CANCEL_REASON, EXPIRED_REASON};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(show).service(pay).service(cancel);
@@ -242,12 +240,12 @@ async fn pay(
     )?;
     let digits = ctx.state.settings.pickup_code_digits;
     let back = format!("/orders/{}", order.order_no);
-    let result = ctx
+    let paid = ctx
         .state
         .db
-        .transaction(move |c| payment::pay(c, &order, &token, &DemoProvider, digits))
-        .await;
-    let (kind, text) = match paid_outcome(result)? {
+        .run(move |c| payment::pay(c, &order, &token, &DemoProvider, digits))
+        .await?;
+    let (kind, text) = match paid {
         Paid::Paid => ("ok", "Paid. Thank you! Your pickup code is below."),
         Paid::AlreadySubmitted => (
             "info",
@@ -288,15 +286,7 @@ async fn cancel(
     let result = ctx
         .state
         .db
-        .transaction(move |c| {
-            cancel_order(
-                c,
-                order_id,
-                CancelKind::ByCustomer,
-                Some(user_id),
-                CUSTOMER_CANCEL_REASON,
-            )
-        })
+        .run(move |c| customer_orders::cancel(c, order_id, user_id))
         .await;
     match result {
         Ok(Cancelled::Now { .. }) => ctx.flash("ok", "Order cancelled. Nothing was charged."),

@@ -5,9 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpResponse};
 
 use crate::error::AppError;
-use crate::shop::payment::{
-    notified_outcome, record_notification, signature_is_valid, Notification, Notified,
-};
+use crate::shop::payment::{record_notification, signature_is_valid, Notification, Notified};
 use crate::startup::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -31,11 +29,11 @@ async fn notify(
         return Ok(plain(StatusCode::BAD_REQUEST, "bad signature"));
     }
     let digits = state.settings.pickup_code_digits;
-    let result = state
+    let notified = state
         .db
-        .transaction(move |c| record_notification(c, &n, digits))
-        .await;
-    Ok(match notified_outcome(result)? {
+        .run(move |c| record_notification(c, &n, digits))
+        .await?;
+    Ok(match notified {
         Notified::Recorded | Notified::AlreadyPaid => plain(StatusCode::OK, "ok"),
         Notified::BadSignature => plain(StatusCode::BAD_REQUEST, "bad signature"),
         Notified::AmountMismatch => {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::text_field;
 use crate::domain::parse_price;
 use crate::error::AppError;
-use crate::shop::catalog::{create_product, CreateProduct, NewProduct};
+use crate::shop::catalog::{CreateProduct, NewProduct};
 use crate::shop::products::{self, Activation, ManagedProduct, ProductEdit};
 use crate::web::auth::Admin;
 use crate::web::csrf::{Form, NoFields};
@@ -168,22 +168,15 @@ async fn create(admin: Admin, form: Form<ProductFields>) -> Result<HttpResponse,
             .ctx
             .state
             .db
-            .transaction(move |conn| {
-                let created = create_product(
-                    conn,
-                    &NewProduct {
-                        sku: &sku,
-                        name: &name,
-                        description: &description,
-                        price_cents: price,
-                        stock,
-                    },
-                    Some(actor),
-                )?;
-                if let CreateProduct::Created(id) = created {
-                    products::set_low_stock_threshold(conn, id, threshold)?;
-                }
-                Ok::<_, AppError>(created)
+            .run(move |conn| {
+                let new = NewProduct {
+                    sku: &sku,
+                    name: &name,
+                    description: &description,
+                    price_cents: price,
+                    stock,
+                };
+                products::add_product(conn, &new, Some(threshold), Some(actor))
             })
             .await?;
         match created {

@@ -9,7 +9,7 @@ use super::{local_time, text_field};
 use crate::domain::MovementReason;
 use crate::error::AppError;
 use crate::shop::inventory::{self, StockRow, StockSort, StockedProduct};
-use crate::shop::stock::{adjust_stock, Adjusted};
+use crate::shop::stock::Adjusted;
 use crate::web::auth::Admin;
 use crate::web::csrf::Form;
 use crate::web::page::{render, render_status, see_other, Page};
@@ -250,7 +250,7 @@ async fn adjust(
         .ctx
         .state
         .db
-        .transaction(move |conn| adjust_stock(conn, product_id, d, actor, &note))
+        .run(move |conn| inventory::adjust(conn, product_id, d, actor, &note))
         .await?;
     match outcome {
         Adjusted::Done { stock_after } => {
