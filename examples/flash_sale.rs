@@ -21,12 +21,12 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use common::BenchDb;
+use shopcounter::admission::PER_PRODUCT;
 use shopcounter::config::Settings;
 use shopcounter::db::{self, in_transaction};
 use shopcounter::domain::{OrderNo, Role};
 use shopcounter::error::{is_unique_violation, AppError};
 use shopcounter::shop::accounts::hash_password;
-use shopcounter::shop::admission::PER_PRODUCT;
 use shopcounter::shop::catalog::{create_product, CreateProduct, NewProduct};
 use shopcounter::shop::invariants::INVARIANTS;
 use shopcounter::shop::stores::{create_store, CreateStore};

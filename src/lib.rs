@@ -3,11 +3,13 @@
 //! Layers, one direction: `web` (HTTP) → `shop` (business operations over a connection)
 //! → `domain` (pure types and rules); `db` holds the pool, migrations, schema and transactions.
 
+pub mod admission;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
 pub mod shop;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod web;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use shopcounter::config::Settings;
@@ -124,42 +125,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_env(&cli.var_dir)?;
     match cli.command {
         Command::Serve => serve(settings),
-        command => {
-            let db = Db::new(&settings.database_url, 2);
-            let mut conn = db
-                .conn()
-                .map_err(|e| anyhow::anyhow!("cannot reach the database: {e:?}"))?;
-            match command {
-                Command::Serve => Ok(()),
-                Command::Migrate => {
-                    let applied = db::migrate(&mut conn)?;
-                    println!("migrations applied: {}", applied.len());
-                    Ok(())
-                }
-                Command::Sweep => {
-                    let report = sweeper::sweep_once(&mut conn, &settings)
-                        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                    println!(
-                        "sweep: {} unpaid order(s) expired, {} uncollected at-counter order(s) cancelled, {} old submit token(s) deleted",
-                        report.orders_expired, report.pickup_window_cancelled, report.tokens_deleted
-                    );
-                    Ok(())
-                }
-                Command::SeedDemo => {
-                    db::migrate(&mut conn)?;
-                    seed::seed_demo(&mut conn).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-                    println!("Demo shop ready. Logins (username / password):");
-                    for (u, p, what) in seed::DEMO_LOGINS {
-                        println!("  {u:<8} / {p:<18} {what}");
-                    }
-                    Ok(())
-                }
-                Command::Store { command } => store_command(&mut conn, command),
-                Command::User { command } => user_command(&mut conn, command),
-                Command::Product { command } => product_command(&mut conn, command),
+        Command::Migrate => with_conn(&settings, |conn| {
+            let applied = db::migrate(conn)?;
+            println!("migrations applied: {}", applied.len());
+            Ok(())
+        }),
+        Command::Sweep => with_conn(&settings, |conn| {
+            let report = sweeper::sweep_once(conn, &settings).context("sweeping")?;
+            println!(
+                "sweep: {} unpaid order(s) expired, {} uncollected at-counter order(s) cancelled, {} old submit token(s) deleted",
+                report.orders_expired, report.pickup_window_cancelled, report.tokens_deleted
+            );
+            Ok(())
+        }),
+        Command::SeedDemo => with_conn(&settings, |conn| {
+            db::migrate(conn)?;
+            seed::seed_demo(conn).context("seeding the demo shop")?;
+            println!("Demo shop ready. Logins (username / password):");
+            for (u, p, what) in seed::DEMO_LOGINS {
+                println!("  {u:<8} / {p:<18} {what}");
             }
-        }
+            Ok(())
+        }),
+        Command::Store { command } => with_conn(&settings, |conn| store_command(conn, command)),
+        Command::User { command } => with_conn(&settings, |conn| user_command(conn, command)),
+        Command::Product { command } => with_conn(&settings, |conn| product_command(conn, command)),
     }
+}
+
+/// Runs a one-off command on one connection of a small pool.
+fn with_conn<T>(
+    settings: &Settings,
+    f: impl FnOnce(&mut diesel::MysqlConnection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let db = Db::new(&settings.database_url, 2);
+    let mut conn = db.conn().context("cannot reach the database")?;
+    f(&mut conn)
 }
 
 fn store_command(conn: &mut diesel::MysqlConnection, command: StoreCommand) -> anyhow::Result<()> {
@@ -173,7 +174,7 @@ fn store_command(conn: &mut diesel::MysqlConnection, command: StoreCommand) -> a
         anyhow::bail!("--name: must not be empty");
     }
     match stores::create_store(conn, &code, name.trim(), address.trim())
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        .context("creating the store")?
     {
         stores::CreateStore::Created(id) => {
             println!("store {code} created (id {id})");
@@ -198,7 +199,7 @@ fn user_command(conn: &mut diesel::MysqlConnection, command: UserCommand) -> any
     let store_id = match (role, store) {
         (Role::Staff, Some(code)) => Some(
             stores::by_code(conn, &code)
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                .context("looking up the store")?
                 .ok_or_else(|| anyhow::anyhow!("--store: no store with code {code}"))?
                 .id,
         ),
@@ -218,7 +219,7 @@ fn user_command(conn: &mut diesel::MysqlConnection, command: UserCommand) -> any
             store_id,
         },
     )
-    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    .context("creating the account")?;
     match created {
         CreateAccount::Created(id) => {
             println!("user {username} created (id {id}, {})", role.as_str());
@@ -258,7 +259,7 @@ fn product_command(
         price_cents,
         stock,
     };
-    let created = add_product(conn, &new, None, None).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let created = add_product(conn, &new, None, None).context("adding the product")?;
     match created {
         CreateProduct::Created(id) => {
             println!("product {sku} created (id {id}, stock {stock})");
@@ -274,16 +275,14 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = state.db.clone();
     let settings = Arc::clone(&state.settings);
     {
-        let mut conn = db
-            .conn()
-            .map_err(|e| anyhow::anyhow!("cannot reach the database: {e:?}"))?;
+        let mut conn = db.conn().context("cannot reach the database")?;
         let applied = db::migrate(&mut conn)?;
         tracing::info!(applied = applied.len(), "migrations up to date");
     }
-    let app = Application::build(state, None)?;
+    let app = Application::build(state, None).context("starting the web server")?;
     tracing::info!(bind = %settings.bind, port = app.port(), "serving");
     actix_web::rt::spawn(sweep_forever(db, settings));
-    app.run_until_stopped().await?;
+    app.run_until_stopped().await.context("serving")?;
     Ok(())
 }
 

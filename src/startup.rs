@@ -1,7 +1,6 @@
 //! Application::build: the one way to start the web app, used by `serve` and by the tests.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
@@ -15,39 +14,8 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
-use crate::config::Settings;
-use crate::db::Db;
-use crate::domain::SubmitTokenSigner;
 use crate::error::AppError;
-
-/// Shared by every request: the database, the settings and the keys derived from the secret.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Arc<Settings>,
-    pub submit_tokens: SubmitTokenSigner,
-    /// Signs the QR payload on the order page.
-    pub qr_key: Vec<u8>,
-    /// Admits only a few concurrent stock updates per product (SPEC §4).
-    pub admission: crate::shop::admission::Admission,
-}
-
-impl AppState {
-    pub fn new(settings: Settings) -> AppState {
-        let db = Db::new(&settings.database_url, settings.db_pool_size);
-        let submit_tokens = SubmitTokenSigner::new(
-            &settings.derived_key("submit-token"),
-            chrono::Duration::seconds(settings.submit_token_ttl_seconds),
-        );
-        let qr_key = settings.derived_key("pickup-qr");
-        AppState {
-            db,
-            submit_tokens,
-            qr_key,
-            admission: crate::shop::admission::Admission::default(),
-            settings: Arc::new(settings),
-        }
-    }
-}
+pub use crate::state::AppState;
 
 pub struct Application {
     port: u16,
@@ -59,7 +27,10 @@ impl Application {
     pub fn build(state: AppState, workers: Option<usize>) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(&state.settings.bind)
             .with_context(|| format!("binding {}", state.settings.bind))?;
-        let port = listener.local_addr()?.port();
+        let port = listener
+            .local_addr()
+            .context("reading the bound port")?
+            .port();
         let key = Key::derive_from(&state.settings.derived_key("session-cookie"));
         let cookie_secure = state.settings.cookie_secure;
         let state = web::Data::new(state);
@@ -111,7 +82,8 @@ impl Application {
                 .configure(crate::web::routes)
                 .default_service(web::to(crate::web::not_found))
         })
-        .listen(listener)?;
+        .listen(listener)
+        .context("listening")?;
         if let Some(n) = workers {
             server = server.workers(n);
         }

@@ -103,13 +103,14 @@ impl Db {
             .gate
             .acquire()
             .await
-            .map_err(|e| AppError::Unexpected(e.into()))?;
+            .context("waiting for a database connection")?;
         let pool = self.pool.clone();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
-        .await?
+        .await
+        .context("the blocking database task failed")?
     }
 }
 

@@ -11,7 +11,6 @@
 //! with `Rollback::settle`; such outcomes are enums the web renders, never errors.
 
 pub mod accounts;
-pub mod admission;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -10,7 +10,7 @@ use super::session::TypedSession;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts::{self, AuthUser};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Session, current user and app state: what every page handler starts from.
 pub struct Ctx {

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod counter;
 pub mod csrf;
+pub mod error_page;
 pub mod health;
 pub mod orders;
 pub mod page;

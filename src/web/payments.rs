@@ -6,7 +6,7 @@ use actix_web::{post, web, HttpResponse};
 
 use crate::error::AppError;
 use crate::shop::payment::{record_notification, signature_is_valid, Notification, Notified};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(notify);

@@ -3,7 +3,7 @@
 
 use crate::domain::{qr_payload, qr_svg, OrderNo, OrderStatus, PickupCode};
 use crate::shop::orders::Order;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// What `templates/orders/_pickup.html` shows.
 pub struct PickupView {

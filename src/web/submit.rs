@@ -3,7 +3,7 @@
 
 use crate::domain::{Purpose, TokenId};
 use crate::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A fresh token for a form; rendering it writes nothing.
 pub fn issue(state: &AppState, user_id: i64, purpose: Purpose, subject: Option<i64>) -> String {
