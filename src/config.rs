@@ -6,6 +6,20 @@ use std::path::{Path, PathBuf};
 use chrono::{FixedOffset, Offset};
 use rand::RngCore;
 
+use crate::domain::mac::hmac_of;
+use crate::domain::PickupCode;
+
+/// The defaults, written once: `from_env` falls back to them, `for_database` starts from them.
+mod default {
+    pub const BIND: &str = "127.0.0.1:8080";
+    pub const PAYMENT_WINDOW_SECONDS: i64 = 900;
+    pub const PICKUP_WINDOW_HOURS: i64 = 48;
+    pub const SWEEP_INTERVAL_SECONDS: u64 = 30;
+    pub const CURRENCY_SYMBOL: &str = "¥";
+    pub const DB_POOL_SIZE: u32 = 32;
+    pub const SUBMIT_TOKEN_TTL_SECONDS: i64 = 2 * 3600;
+}
+
 /// Everything the app needs to know about its surroundings. Secrets are kept out of `Debug`.
 #[derive(Clone)]
 pub struct Settings {
@@ -87,7 +101,7 @@ impl Settings {
         if !database_url.starts_with("mysql://") {
             return Err(bad("DATABASE_URL", "must start with mysql://"));
         }
-        let bind = var("BIND").unwrap_or_else(|| "127.0.0.1:8080".to_string());
+        let bind = var("BIND").unwrap_or_else(|| default::BIND.to_string());
         let bind_addr: SocketAddr = bind.parse().map_err(|_| {
             bad(
                 "BIND",
@@ -153,38 +167,39 @@ impl Settings {
             payment_webhook_secret,
             pickup_code_digits: parse_var(
                 "PICKUP_CODE_DIGITS",
-                6,
-                |d| (3..=10).contains(d),
+                PickupCode::DEFAULT_DIGITS,
+                |d| (PickupCode::MIN_DIGITS..=PickupCode::MAX_DIGITS).contains(d),
                 "a number from 3 to 10",
             )?,
             payment_window_seconds: parse_var(
                 "PAYMENT_WINDOW_SECONDS",
-                900,
+                default::PAYMENT_WINDOW_SECONDS,
                 |s| (30..=86_400).contains(s),
                 "seconds from 30 to 86400",
             )?,
             pickup_window_hours: parse_var(
                 "PICKUP_WINDOW_HOURS",
-                48,
+                default::PICKUP_WINDOW_HOURS,
                 |h| (1..=24 * 60).contains(h),
                 "hours from 1 to 1440",
             )?,
             sweep_interval_seconds: parse_var(
                 "SWEEP_INTERVAL_SECONDS",
-                30,
+                default::SWEEP_INTERVAL_SECONDS,
                 |s| (1..=3600).contains(s),
                 "seconds from 1 to 3600",
             )?,
             cookie_secure,
             shop_utc_offset,
-            currency_symbol: var("CURRENCY_SYMBOL").unwrap_or_else(|| "¥".to_string()),
+            currency_symbol: var("CURRENCY_SYMBOL")
+                .unwrap_or_else(|| default::CURRENCY_SYMBOL.to_string()),
             db_pool_size: parse_var(
                 "DB_POOL_SIZE",
-                32,
+                default::DB_POOL_SIZE,
                 |n| (2..=500).contains(n),
                 "a pool size from 2 to 500",
             )?,
-            submit_token_ttl_seconds: 2 * 3600,
+            submit_token_ttl_seconds: default::SUBMIT_TOKEN_TTL_SECONDS,
         })
     }
 
@@ -196,28 +211,29 @@ impl Settings {
             session_key: b"test-session-key-test-session-key-test-session-key-test-session-key"
                 .to_vec(),
             payment_webhook_secret: "test-webhook-secret".to_string(),
-            pickup_code_digits: 6,
-            payment_window_seconds: 900,
-            pickup_window_hours: 48,
-            sweep_interval_seconds: 30,
+            pickup_code_digits: PickupCode::DEFAULT_DIGITS,
+            payment_window_seconds: default::PAYMENT_WINDOW_SECONDS,
+            pickup_window_hours: default::PICKUP_WINDOW_HOURS,
+            sweep_interval_seconds: default::SWEEP_INTERVAL_SECONDS,
             cookie_secure: false,
             shop_utc_offset: default_offset(),
-            currency_symbol: "¥".to_string(),
+            currency_symbol: default::CURRENCY_SYMBOL.to_string(),
+            // Smaller than a server's: many test apps share one database server.
             db_pool_size: 16,
-            submit_token_ttl_seconds: 2 * 3600,
+            submit_token_ttl_seconds: default::SUBMIT_TOKEN_TTL_SECONDS,
         }
     }
 
     /// A key for one purpose, derived from the master secret so that the purposes never share a key.
     pub fn derived_key(&self, purpose: &str) -> Vec<u8> {
-        use hmac::{Hmac, Mac};
-        let mut mac = match Hmac::<sha2::Sha256>::new_from_slice(&self.session_key) {
-            Ok(m) => m,
-            Err(_) => return self.session_key.clone(), // HMAC accepts any key length; never taken
-        };
-        mac.update(b"shopcounter/");
-        mac.update(purpose.as_bytes());
-        mac.finalize().into_bytes().to_vec()
+        use hmac::Mac;
+        hmac_of(
+            &self.session_key,
+            format!("shopcounter/{purpose}").as_bytes(),
+        )
+        .finalize()
+        .into_bytes()
+        .to_vec()
     }
 }
 

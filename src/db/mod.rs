@@ -84,10 +84,6 @@ impl Db {
         }
     }
 
-    pub fn pool(&self) -> &Pool {
-        &self.pool
-    }
-
     /// A connection for synchronous callers (CLI, tests, the sweeper's blocking task).
     pub fn conn(&self) -> Result<PooledConn, AppError> {
         Ok(self.pool.get()?)

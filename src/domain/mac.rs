@@ -1,19 +1,20 @@
-//! Shared HMAC-SHA256 helper for the signed values (submit tokens, QR payloads).
+//! HMAC-SHA256, the one MAC of the app: submit tokens and QR payloads here, and outside `domain`
+//! the keys derived from the master secret (`config`) and the payment callback's signature.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 /// HMAC-SHA256, the only MAC used by the domain layer.
-pub(crate) type HmacSha256 = Hmac<Sha256>;
+pub type HmacSha256 = Hmac<Sha256>;
 
 /// A fresh HMAC-SHA256 instance keyed with `key` (any length is accepted).
-pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
+pub fn keyed(key: &[u8]) -> HmacSha256 {
     // `new_from_slice` only rejects key lengths, and HMAC accepts keys of any length.
     HmacSha256::new_from_slice(key).expect("HMAC accepts any key length") // ok: cannot fail
 }
 
 /// HMAC-SHA256 of `message` under `key`, ready to be finalized or verified.
-pub(crate) fn hmac_of(key: &[u8], message: &[u8]) -> HmacSha256 {
+pub fn hmac_of(key: &[u8], message: &[u8]) -> HmacSha256 {
     let mut mac = keyed(key);
     mac.update(message);
     mac

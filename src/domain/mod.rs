@@ -5,7 +5,7 @@
 
 pub mod counter_input;
 pub mod lookup_outcome;
-mod mac;
+pub mod mac;
 pub mod money;
 pub mod order_no;
 pub mod order_status;

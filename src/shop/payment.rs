@@ -5,12 +5,12 @@
 //! (only one transaction can match it) and UNIQUE(payments.order_id).
 
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use rand::Rng;
-use sha2::Sha256;
 
 use crate::db::schema::{orders, payments};
 use crate::db::{busy_as, in_transaction, Rollback};
+use crate::domain::mac::{hmac_of, HmacSha256};
 use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
 use crate::error::{is_unique_violation, violated_key, AppError};
 use crate::shop::orders::{by_id, by_order_no, Order};
@@ -200,21 +200,23 @@ pub fn sign_notification(
     amount_cents: &str,
     provider_ref: &str,
 ) -> String {
-    notification_mac(secret, order_no, amount_cents, provider_ref)
-        .map(|mac| hex::encode(mac.finalize().into_bytes()))
-        .unwrap_or_default()
+    hex::encode(
+        notification_mac(secret, order_no, amount_cents, provider_ref)
+            .finalize()
+            .into_bytes(),
+    )
 }
 
-/// None only if HMAC refused the key, which it never does (any length is accepted).
 fn notification_mac(
     secret: &str,
     order_no: &str,
     amount_cents: &str,
     provider_ref: &str,
-) -> Option<Hmac<Sha256>> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).ok()?;
-    mac.update(format!("{order_no}|{amount_cents}|{provider_ref}").as_bytes());
-    Some(mac)
+) -> HmacSha256 {
+    hmac_of(
+        secret.as_bytes(),
+        format!("{order_no}|{amount_cents}|{provider_ref}").as_bytes(),
+    )
 }
 
 /// Checks the callback's signature in constant time.
@@ -227,7 +229,8 @@ pub fn signature_is_valid(secret: &str, n: &Notification) -> bool {
         return false;
     };
     notification_mac(secret, &n.order_no, &n.amount_cents, &n.provider_ref)
-        .is_some_and(|mac| mac.verify_slice(&bytes).is_ok())
+        .verify_slice(&bytes)
+        .is_ok()
 }
 
 /// Records the provider's word that an order is paid, in one transaction. Check the signature

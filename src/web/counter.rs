@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use chrono::{FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::Staff;
@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::shop::counter::{
     self, HandOver, Handable, Lookup, MarkReady, Queue, Queued, StaffMember, Verdict,
 };
+use crate::web::clock::shop_time_short;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(index)
@@ -274,7 +275,7 @@ async fn hand_over(
         HandOver::AlreadyHandedOver { order_no, by, at } => conflict(Screen::AlreadyPickedUp {
             order_no,
             by,
-            at: at.map(|t| shop_time(t, offset)).unwrap_or_default(),
+            at: at.map(|t| shop_time_short(t, offset)).unwrap_or_default(),
         }),
         HandOver::PaymentNotCollected(order) => {
             let mut view = match_view(*order, symbol, submit_token);
@@ -337,7 +338,7 @@ async fn mark_ready(
     Ok(see_other("/counter"))
 }
 
-/// A form with no fields of its own (only the CSRF token).
+/// The screen for what a lookup found.
 fn verdict_screen(staff: &Staff, verdict: Verdict) -> Screen {
     let settings = &staff.ctx.state.settings;
     let offset = settings.shop_utc_offset;
@@ -356,7 +357,7 @@ fn verdict_screen(staff: &Staff, verdict: Verdict) -> Screen {
         Verdict::AlreadyPickedUp { order_no, at, by } => Screen::AlreadyPickedUp {
             order_no,
             by,
-            at: at.map(|t| shop_time(t, offset)).unwrap_or_default(),
+            at: at.map(|t| shop_time_short(t, offset)).unwrap_or_default(),
         },
         Verdict::Cancelled {
             order_no,
@@ -364,7 +365,7 @@ fn verdict_screen(staff: &Staff, verdict: Verdict) -> Screen {
             reason,
         } => Screen::Cancelled {
             order_no,
-            at: at.map(|t| shop_time(t, offset)).unwrap_or_default(),
+            at: at.map(|t| shop_time_short(t, offset)).unwrap_or_default(),
             reason,
         },
     }
@@ -418,19 +419,6 @@ fn queue_view(queue: Queue, symbol: &str) -> QueueView {
 fn short_no(order_no: &str) -> String {
     let start = order_no.len().saturating_sub(6);
     format!("…{}", order_no.get(start..).unwrap_or(order_no))
-}
-
-/// A UTC time from the database as the shop's clock shows it: `14:02` today, else `3 Dec 14:02`.
-fn shop_time(t: NaiveDateTime, offset: FixedOffset) -> String {
-    let local = offset.from_utc_datetime(&t);
-    let today = offset
-        .from_utc_datetime(&Utc::now().naive_utc())
-        .date_naive();
-    if local.date_naive() == today {
-        local.format("%H:%M").to_string()
-    } else {
-        local.format("%-d %b %H:%M").to_string()
-    }
 }
 
 /// How long something has waited, in words that fit a queue row.

@@ -12,23 +12,15 @@ use super::csrf::Form;
 use super::page::{money, render, see_other, Page};
 use super::pickup_view::{pickup_view, PickupView};
 use super::submit;
-use crate::config::Settings;
 use crate::domain::{OrderNo, OrderStatus, PayMethod, Purpose};
 use crate::error::AppError;
 use crate::shop::customer_orders::{self, OrderLine};
 use crate::shop::orders::{Cancelled, Order};
 use crate::shop::payment::{self, DemoProvider, Paid, CUSTOMER_CANCEL_REASON, EXPIRED_REASON};
+use crate::web::clock::shop_time;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(list).service(show).service(pay).service(cancel);
-}
-
-/// A UTC time from the database as the shop's clock shows it.
-pub fn shop_time(settings: &Settings, at: NaiveDateTime) -> String {
-    at.and_utc()
-        .with_timezone(&settings.shop_utc_offset)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 pub struct OrderRow {
@@ -76,7 +68,7 @@ async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpRespon
         .map(|o| OrderRow {
             status_label: o.status.label(),
             total: money(o.total_cents, &s.currency_symbol),
-            created: shop_time(s, o.created_at),
+            created: shop_time(o.created_at, s.shop_utc_offset),
             order_no: o.order_no,
             status: o.status,
             store_name: o.store_name,
@@ -192,9 +184,12 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
             PayMethod::AtCounter => "At the counter",
         },
         note: order.note.clone(),
-        created: shop_time(s, order.created_at),
-        paid: order.paid_at.map(|t| shop_time(s, t)),
-        pay_by: left.as_ref().and(order.expires_at).map(|t| shop_time(s, t)),
+        created: shop_time(order.created_at, s.shop_utc_offset),
+        paid: order.paid_at.map(|t| shop_time(t, s.shop_utc_offset)),
+        pay_by: left
+            .as_ref()
+            .and(order.expires_at)
+            .map(|t| shop_time(t, s.shop_utc_offset)),
         time_left: left,
         pay_token,
         can_cancel: pending,

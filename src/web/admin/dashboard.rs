@@ -3,11 +3,11 @@
 use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
-use super::{local_day, local_today};
 use crate::domain::OrderStatus;
 use crate::error::AppError;
 use crate::shop::dashboard::{self, StoreWaiting};
 use crate::web::auth::Admin;
+use crate::web::clock::{shop_day, shop_today};
 use crate::web::page::{render, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -37,8 +37,8 @@ struct DashboardPage {
 #[get("/admin")]
 async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
     let offset = admin.ctx.state.settings.shop_utc_offset;
-    let today = local_today(offset);
-    let (start, end) = local_day(today, offset);
+    let today = shop_today(offset);
+    let (start, end) = shop_day(today, offset);
     let d = admin
         .ctx
         .state

@@ -5,13 +5,14 @@ use actix_web::{get, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{local_time, optional_id};
+use super::optional_id;
 use crate::domain::LookupOutcome;
 use crate::error::AppError;
 use crate::shop::lookup_audit::{self, LookupFilter};
 use crate::shop::staff::{self, StaffMember};
 use crate::shop::stores::{self, Store};
 use crate::web::auth::Admin;
+use crate::web::clock::shop_time;
 use crate::web::page::{render_status, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -112,7 +113,7 @@ async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, 
     let lines = rows
         .into_iter()
         .map(|r| Line {
-            at: local_time(r.created_at, offset),
+            at: shop_time(r.created_at, offset),
             store: r.store_name,
             staff: r.staff,
             entered: masked(&r.entered),

@@ -10,7 +10,6 @@ mod stock;
 mod stores;
 
 use actix_web::web;
-use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     dashboard::routes(cfg);
@@ -20,26 +19,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     stores::routes(cfg);
     staff::routes(cfg);
     lookups::routes(cfg);
-}
-
-/// A stored UTC time as the shop reads it, e.g. `2026-12-02 09:14`.
-pub fn local_time(utc: NaiveDateTime, offset: FixedOffset) -> String {
-    offset
-        .from_utc_datetime(&utc)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// The UTC interval [start, end) of a calendar day in the shop's time zone.
-pub fn local_day(day: NaiveDate, offset: FixedOffset) -> (NaiveDateTime, NaiveDateTime) {
-    let start =
-        day.and_time(NaiveTime::MIN) - Duration::seconds(i64::from(offset.local_minus_utc()));
-    (start, start + Duration::days(1))
-}
-
-/// Today in the shop's time zone.
-pub fn local_today(offset: FixedOffset) -> NaiveDate {
-    chrono::Utc::now().with_timezone(&offset).date_naive()
 }
 
 /// An optional id from a query or form field: empty is None, junk is an error message.
@@ -70,16 +49,6 @@ pub fn text_field(raw: &str, max: usize, required: bool, what: &str) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_shop_day_is_shifted_by_the_offset() {
-        let plus8 = FixedOffset::east_opt(8 * 3600).unwrap();
-        let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
-        let (start, end) = local_day(day, plus8);
-        assert_eq!(start.to_string(), "2026-12-01 16:00:00");
-        assert_eq!(end.to_string(), "2026-12-02 16:00:00");
-        assert_eq!(local_time(start, plus8), "2026-12-02 00:00");
-    }
 
     #[test]
     fn optional_ids_and_text_fields() {

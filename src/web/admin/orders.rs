@@ -7,13 +7,14 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{local_day, local_time, optional_id, text_field};
+use super::{optional_id, text_field};
 use crate::domain::{OrderStatus, PayMethod, Purpose};
 use crate::error::AppError;
 use crate::shop::order_detail::{self, AdminCancel, OrderDetail};
 use crate::shop::order_list::{self, Cursor, OrderFilter};
 use crate::shop::stores::{self, Store};
 use crate::web::auth::Admin;
+use crate::web::clock::{shop_day, shop_time};
 use crate::web::csrf::Form;
 use crate::web::page::{money, render_status, see_other, Page};
 use crate::web::submit;
@@ -141,8 +142,8 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
     let filter = OrderFilter {
         status,
         store_id,
-        created_from: from.map(|d| local_day(d, offset).0),
-        created_before: to.map(|d| local_day(d, offset).1),
+        created_from: from.map(|d| shop_day(d, offset).0),
+        created_before: to.map(|d| shop_day(d, offset).1),
         search: (!search.is_empty()).then(|| search.clone()),
     };
     let cursor = match (q.before, q.after) {
@@ -196,7 +197,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
                 .rows
                 .into_iter()
                 .map(|r| ListRow {
-                    created: local_time(r.created_at, offset),
+                    created: shop_time(r.created_at, offset),
                     status_label: r.status.label(),
                     order_no: r.order_no,
                     customer: r.username,
@@ -313,7 +314,7 @@ async fn order_page(
         .iter()
         .map(|e| TimelineLine {
             what: e.what,
-            at: local_time(e.at, offset),
+            at: shop_time(e.at, offset),
             by: e.by.clone(),
             note: e.note.clone(),
         })
@@ -324,7 +325,7 @@ async fn order_page(
             page: admin.ctx.page(format!("Order {}", d.order.order_no)),
             status_label: d.order.status.label(),
             total: money(d.order.total_cents, symbol),
-            created: local_time(d.order.created_at, offset),
+            created: shop_time(d.order.created_at, offset),
             payment_amount: d
                 .payment
                 .as_ref()
@@ -334,7 +335,7 @@ async fn order_page(
                 .payment
                 .as_ref()
                 .and_then(|p| p.refunded_at)
-                .map(|t| local_time(t, offset)),
+                .map(|t| shop_time(t, offset)),
             lines,
             timeline,
             submit_token,

@@ -5,13 +5,14 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{local_time, optional_id, text_field};
+use super::{optional_id, text_field};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts::{self, CreateAccount, NewAccount};
 use crate::shop::staff::{self, StaffMember};
 use crate::shop::stores::{self, Store};
 use crate::web::auth::Admin;
+use crate::web::clock::shop_time;
 use crate::web::csrf::{Form, NoFields};
 use crate::web::page::{render_status, see_other, Page};
 
@@ -84,7 +85,7 @@ async fn page(
             staff: all
                 .into_iter()
                 .map(|m| StaffLine {
-                    since: local_time(m.created_at, offset),
+                    since: shop_time(m.created_at, offset),
                     m,
                 })
                 .collect(),

@@ -5,12 +5,13 @@ use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{local_time, text_field};
+use super::text_field;
 use crate::domain::MovementReason;
 use crate::error::AppError;
 use crate::shop::inventory::{self, StockRow, StockSort, StockedProduct};
 use crate::shop::stock::Adjusted;
 use crate::web::auth::Admin;
+use crate::web::clock::shop_time;
 use crate::web::csrf::Form;
 use crate::web::page::{render, render_status, see_other, Page};
 
@@ -158,7 +159,7 @@ async fn ledger_page(
             actor: e.actor.unwrap_or_else(|| "—".into()),
             note: e.note,
             stock_after: e.stock_after,
-            at: local_time(e.created_at, offset),
+            at: shop_time(e.created_at, offset),
         })
         .collect();
     let title = format!("Stock · {}", product.name);
