@@ -1,0 +1,227 @@
+//! Looking up what staff typed or scanned: one transaction that checks the throttle, writes the
+//! audit row (`pickup_lookups`) and tells what the code is, and the result page's re-reading.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::throttle::recent_failures;
+use super::{handable, store_name, user_name, Handable, StaffMember};
+use crate::db::in_transaction;
+use crate::db::schema::{orders, pickup_lookups, users};
+use crate::domain::{
+    digits_only, parse_counter_input, CounterInput, InvalidInput, LookupOutcome, OrderStatus,
+};
+use crate::error::AppError;
+use crate::shop::orders::Order;
+
+/// What a well-formed code turned out to be.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    Match(Handable),
+    /// No order has this code (`code` grouped for display).
+    NotFound {
+        code: String,
+    },
+    /// The order belongs to another store: named, and not handed over here.
+    WrongStore {
+        store_name: String,
+    },
+    AlreadyPickedUp {
+        order_no: String,
+        at: Option<NaiveDateTime>,
+        by: String,
+    },
+    Cancelled {
+        order_no: String,
+        at: Option<NaiveDateTime>,
+        reason: String,
+    },
+}
+
+impl Verdict {
+    fn outcome(&self) -> LookupOutcome {
+        match self {
+            Verdict::Match(_) => LookupOutcome::Matched,
+            Verdict::NotFound { .. } => LookupOutcome::NotFound,
+            Verdict::WrongStore { .. } => LookupOutcome::WrongStore,
+            Verdict::AlreadyPickedUp { .. } => LookupOutcome::AlreadyPickedUp,
+            Verdict::Cancelled { .. } => LookupOutcome::Cancelled,
+        }
+    }
+}
+
+/// The outcome of one counter lookup.
+#[derive(Debug, Clone)]
+pub enum Lookup {
+    /// Too many failed lookups by this account within the last minute: nothing was looked up.
+    Throttled,
+    /// Not a code (format, check digit, forged or unreadable QR): recorded, no order was read.
+    Invalid(InvalidInput),
+    /// Looked up and recorded as `pickup_lookups.id = lookup_id`.
+    Looked { lookup_id: i64, verdict: Verdict },
+}
+
+/// Looks up what staff typed or scanned, writes the audit row, and tells what it is.
+///
+/// One transaction per lookup. It first locks the staff member's own `users` row, so that one
+/// account's lookups are counted one after another and the throttle cannot be outrun by sending
+/// many at once; other accounts are not held up.
+pub fn look_up(
+    conn: &mut MysqlConnection,
+    staff: StaffMember,
+    input: &str,
+    qr_key: &[u8],
+    code_digits: usize,
+) -> Result<Lookup, AppError> {
+    in_transaction(conn, |c| {
+        users::table
+            .find(staff.user_id)
+            .select(users::id)
+            .for_update()
+            .first::<i64>(c)?;
+        if recent_failures(c, staff.user_id)? >= super::FAILED_LOOKUPS_PER_MINUTE {
+            return Ok(Lookup::Throttled);
+        }
+        let parsed = match parse_counter_input(input, qr_key, code_digits) {
+            Ok(parsed) => parsed,
+            Err(invalid) => {
+                record(c, staff, &digits_only(input), LookupOutcome::Invalid, None)?;
+                return Ok(Lookup::Invalid(invalid));
+            }
+        };
+        let order = find_order(c, &parsed)?;
+        let order_id = order.as_ref().map(|o| o.id);
+        let verdict = match order {
+            Some(order) => judge(c, order, staff.store_id)?,
+            None => Verdict::NotFound {
+                code: parsed.code().grouped(),
+            },
+        };
+        let lookup_id = record(
+            c,
+            staff,
+            parsed.code().as_str(),
+            verdict.outcome(),
+            order_id,
+        )?;
+        Ok(Lookup::Looked { lookup_id, verdict })
+    })
+}
+
+/// The current state of what an earlier lookup found, for the result page after the redirect.
+/// `None` when the lookup does not exist or was made by someone else.
+pub fn lookup_result(
+    conn: &mut MysqlConnection,
+    staff: StaffMember,
+    lookup_id: i64,
+) -> Result<Option<Verdict>, AppError> {
+    let row: Option<(String, Option<i64>)> = pickup_lookups::table
+        .filter(pickup_lookups::id.eq(lookup_id))
+        .filter(pickup_lookups::staff_user_id.eq(staff.user_id))
+        .filter(pickup_lookups::outcome.ne(LookupOutcome::Invalid))
+        .select((pickup_lookups::entered, pickup_lookups::order_id))
+        .first(conn)
+        .optional()?;
+    let Some((entered, order_id)) = row else {
+        return Ok(None);
+    };
+    let order = match order_id {
+        Some(id) => orders::table
+            .find(id)
+            .select(Order::as_select())
+            .first(conn)
+            .optional()?,
+        None => None,
+    };
+    Ok(Some(match order {
+        Some(order) => judge(conn, order, staff.store_id)?,
+        None => Verdict::NotFound {
+            code: crate::domain::group_digits(&entered),
+        },
+    }))
+}
+
+fn record(
+    conn: &mut MysqlConnection,
+    staff: StaffMember,
+    entered: &str,
+    outcome: LookupOutcome,
+    order_id: Option<i64>,
+) -> Result<i64, AppError> {
+    let entered: String = entered.chars().take(32).collect();
+    diesel::insert_into(pickup_lookups::table)
+        .values((
+            pickup_lookups::store_id.eq(staff.store_id),
+            pickup_lookups::staff_user_id.eq(staff.user_id),
+            pickup_lookups::entered.eq(&entered),
+            pickup_lookups::outcome.eq(outcome),
+            pickup_lookups::order_id.eq(order_id),
+        ))
+        .execute(conn)?;
+    Ok(diesel::select(last_insert_id()).get_result(conn)?)
+}
+
+diesel::define_sql_function! {
+    /// The AUTO_INCREMENT id of this connection's last insert.
+    fn last_insert_id() -> BigInt;
+}
+
+/// The order a valid input points at. A typed code: the active order with it, else the most
+/// recent order that had it (to say "already picked up" or "cancelled"). A QR code: its order,
+/// if that order really carries the code.
+fn find_order(conn: &mut MysqlConnection, input: &CounterInput) -> Result<Option<Order>, AppError> {
+    let code = input.code().as_str();
+    if let Some(order_no) = input.order_no() {
+        return Ok(orders::table
+            .filter(orders::order_no.eq(order_no.as_str()))
+            .filter(orders::pickup_code.eq(code))
+            .select(Order::as_select())
+            .first(conn)
+            .optional()?);
+    }
+    let active = orders::table
+        .filter(orders::active_pickup_code.eq(code))
+        .select(Order::as_select())
+        .first(conn)
+        .optional()?;
+    if active.is_some() {
+        return Ok(active);
+    }
+    Ok(orders::table
+        .filter(orders::pickup_code.eq(code))
+        .order(orders::id.desc())
+        .select(Order::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// What an order found by code means for this counter. Another store comes first: its orders
+/// are never handed over here, whatever their state.
+fn judge(conn: &mut MysqlConnection, order: Order, store_id: i64) -> Result<Verdict, AppError> {
+    if order.store_id != store_id {
+        return Ok(Verdict::WrongStore {
+            store_name: store_name(conn, order.store_id)?,
+        });
+    }
+    Ok(match order.status {
+        OrderStatus::Confirmed | OrderStatus::Ready => Verdict::Match(handable(conn, order)?),
+        OrderStatus::PickedUp => Verdict::AlreadyPickedUp {
+            by: user_name(conn, order.picked_up_by)?,
+            at: order.picked_up_at,
+            order_no: order.order_no,
+        },
+        OrderStatus::Cancelled => Verdict::Cancelled {
+            at: order.cancelled_at,
+            reason: order.cancel_reason.unwrap_or_default(),
+            order_no: order.order_no,
+        },
+        // An unpaid order has no code; it can only be reached through a stale QR.
+        OrderStatus::PendingPayment => Verdict::NotFound {
+            code: order
+                .pickup_code
+                .as_deref()
+                .map(crate::domain::group_digits)
+                .unwrap_or_default(),
+        },
+    })
+}
