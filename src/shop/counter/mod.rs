@@ -61,10 +61,7 @@ fn store_name(conn: &mut MysqlConnection, store_id: i64) -> Result<String, AppEr
         .first(conn)?)
 }
 
-fn user_name(
-    conn: &mut MysqlConnection,
-    user_id: Option<i64>,
-) -> Result<String, AppError> {
+fn user_name(conn: &mut MysqlConnection, user_id: Option<i64>) -> Result<String, AppError> {
     let Some(id) = user_id else {
         return Ok("someone".into());
     };
