@@ -9,7 +9,13 @@ mod staff;
 mod stock;
 mod stores;
 
-use actix_web::web;
+use actix_web::{web, HttpResponse};
+use diesel::MysqlConnection;
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::web::auth::Admin;
+use crate::web::page::see_other;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     dashboard::routes(cfg);
@@ -19,6 +25,37 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     stores::routes(cfg);
     staff::routes(cfg);
     lookups::routes(cfg);
+}
+
+/// The on/off buttons of the admin lists: the last path segment says which way
+/// (`/admin/stores/3/disable`, `/admin/products/7/activate`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Switch {
+    Enable,
+    Disable,
+    Activate,
+    Deactivate,
+}
+
+impl Switch {
+    /// Enable and activate turn the thing on.
+    pub fn on(self) -> bool {
+        matches!(self, Switch::Enable | Switch::Activate)
+    }
+}
+
+/// Runs one switch (`change` says whether anything changed), flashes what it came to, and goes
+/// back to the list.
+pub async fn switched(
+    admin: &Admin,
+    back: &str,
+    change: impl FnOnce(&mut MysqlConnection) -> Result<bool, AppError> + Send + 'static,
+    message: impl FnOnce(bool) -> &'static str,
+) -> Result<HttpResponse, AppError> {
+    let changed = admin.ctx.state.db.run(change).await?;
+    admin.ctx.flash("ok", message(changed));
+    Ok(see_other(back))
 }
 
 /// An optional id from a query or form field: empty is None, junk is an error message.

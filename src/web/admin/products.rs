@@ -4,9 +4,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
+use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::text_field;
+use super::{switched, text_field, Switch};
 use crate::domain::parse_price;
 use crate::error::AppError;
 use crate::shop::catalog::{CreateProduct, NewProduct};
@@ -20,8 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(create)
         .service(edit_form)
         .service(edit)
-        .service(deactivate)
-        .service(activate);
+        .service(switch);
 }
 
 /// What the product forms hold, as typed, and the message next to each field.
@@ -290,37 +290,24 @@ async fn edit(
     Ok(see_other("/admin/products"))
 }
 
-async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
-    let done = admin
-        .ctx
-        .state
-        .db
-        .run(move |conn| products::set_active(conn, id, active))
-        .await?;
-    let text = match (done, active) {
-        (Activation::Changed, true) => "Product reactivated: customers can buy it again.",
-        (Activation::Changed, false) => "Product deactivated: it can no longer be checked out.",
-        (Activation::Unchanged, true) => "That product was already active.",
-        (Activation::Unchanged, false) => "That product was already inactive.",
+#[post("/admin/products/{id}/{switch:(activate|deactivate)}")]
+async fn switch(
+    admin: Admin,
+    path: web::Path<(i64, Switch)>,
+    _form: Form<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (id, switch) = path.into_inner();
+    let active = switch.on();
+    let change = move |c: &mut MysqlConnection| {
+        Ok(products::set_active(c, id, active)? == Activation::Changed)
     };
-    admin.ctx.flash("ok", text);
-    Ok(see_other("/admin/products"))
-}
-
-#[post("/admin/products/{id}/deactivate")]
-async fn deactivate(
-    admin: Admin,
-    path: web::Path<i64>,
-    _form: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_active(admin, path.into_inner(), false).await
-}
-
-#[post("/admin/products/{id}/activate")]
-async fn activate(
-    admin: Admin,
-    path: web::Path<i64>,
-    _form: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_active(admin, path.into_inner(), true).await
+    switched(&admin, "/admin/products", change, |changed| {
+        match (changed, active) {
+            (true, true) => "Product reactivated: customers can buy it again.",
+            (true, false) => "Product deactivated: it can no longer be checked out.",
+            (false, true) => "That product was already active.",
+            (false, false) => "That product was already inactive.",
+        }
+    })
+    .await
 }

@@ -3,9 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
+use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::{optional_id, text_field};
+use super::{optional_id, switched, text_field, Switch};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts::{self, CreateAccount, NewAccount};
@@ -21,8 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(create)
         .service(member)
         .service(reset_password)
-        .service(disable)
-        .service(enable);
+        .service(switch);
 }
 
 #[derive(Default, Deserialize)]
@@ -240,37 +240,22 @@ async fn reset_password(
     Ok(see_other(&format!("/admin/staff/{id}")))
 }
 
-async fn set_disabled(admin: Admin, id: i64, disabled: bool) -> Result<HttpResponse, AppError> {
-    let changed = admin
-        .ctx
-        .state
-        .db
-        .run(move |conn| staff::set_staff_disabled(conn, id, disabled))
-        .await?;
-    let text = match (changed, disabled) {
-        (true, true) => "Account disabled: its open sessions ended at once.",
-        (true, false) => "Account enabled: it can log in again.",
-        (false, true) => "That account was already disabled.",
-        (false, false) => "That account was already enabled.",
-    };
-    admin.ctx.flash("ok", text);
-    Ok(see_other("/admin/staff"))
-}
-
-#[post("/admin/staff/{user_id}/disable")]
-async fn disable(
+#[post("/admin/staff/{user_id}/{switch:(enable|disable)}")]
+async fn switch(
     admin: Admin,
-    path: web::Path<i64>,
+    path: web::Path<(i64, Switch)>,
     _f: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    set_disabled(admin, path.into_inner(), true).await
-}
-
-#[post("/admin/staff/{user_id}/enable")]
-async fn enable(
-    admin: Admin,
-    path: web::Path<i64>,
-    _f: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_disabled(admin, path.into_inner(), false).await
+    let (id, switch) = path.into_inner();
+    let disabled = !switch.on();
+    let change = move |c: &mut MysqlConnection| staff::set_staff_disabled(c, id, disabled);
+    switched(&admin, "/admin/staff", change, |changed| {
+        match (changed, disabled) {
+            (true, true) => "Account disabled: its open sessions ended at once.",
+            (true, false) => "Account enabled: it can log in again.",
+            (false, true) => "That account was already disabled.",
+            (false, false) => "That account was already enabled.",
+        }
+    })
+    .await
 }

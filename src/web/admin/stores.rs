@@ -3,9 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
+use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::text_field;
+use super::{switched, text_field, Switch};
 use crate::error::AppError;
 use crate::shop::stores::{self, CreateStore, Store};
 use crate::web::auth::Admin;
@@ -13,10 +14,7 @@ use crate::web::csrf::{Form, NoFields};
 use crate::web::page::{render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(disable)
-        .service(enable);
+    cfg.service(list).service(create).service(switch);
 }
 
 #[derive(Default, Deserialize)]
@@ -110,37 +108,22 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
     page(&admin, f, errors, StatusCode::BAD_REQUEST).await
 }
 
-async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
-    let changed = admin
-        .ctx
-        .state
-        .db
-        .run(move |conn| stores::set_store_active(conn, id, active))
-        .await?;
-    let text = match (changed, active) {
-        (true, true) => "Store enabled: customers can pick it for new orders again.",
-        (true, false) => "Store disabled: customers can no longer choose it for new orders.",
-        (false, true) => "That store was already enabled.",
-        (false, false) => "That store was already disabled.",
-    };
-    admin.ctx.flash("ok", text);
-    Ok(see_other("/admin/stores"))
-}
-
-#[post("/admin/stores/{id}/disable")]
-async fn disable(
+#[post("/admin/stores/{id}/{switch:(enable|disable)}")]
+async fn switch(
     admin: Admin,
-    path: web::Path<i64>,
+    path: web::Path<(i64, Switch)>,
     _f: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    set_active(admin, path.into_inner(), false).await
-}
-
-#[post("/admin/stores/{id}/enable")]
-async fn enable(
-    admin: Admin,
-    path: web::Path<i64>,
-    _f: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_active(admin, path.into_inner(), true).await
+    let (id, switch) = path.into_inner();
+    let active = switch.on();
+    let change = move |c: &mut MysqlConnection| stores::set_store_active(c, id, active);
+    switched(&admin, "/admin/stores", change, |changed| {
+        match (changed, active) {
+            (true, true) => "Store enabled: customers can pick it for new orders again.",
+            (true, false) => "Store disabled: customers can no longer choose it for new orders.",
+            (false, true) => "That store was already enabled.",
+            (false, false) => "That store was already disabled.",
+        }
+    })
+    .await
 }
