@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::web::auth::Admin;
+use crate::web::csrf::{Form, NoFields};
 use crate::web::page::see_other;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -45,17 +46,45 @@ impl Switch {
     }
 }
 
-/// Runs one switch (`change` says whether anything changed), flashes what it came to, and goes
-/// back to the list.
-pub async fn switched(
-    admin: &Admin,
-    back: &str,
-    change: impl FnOnce(&mut MysqlConnection) -> Result<bool, AppError> + Send + 'static,
-    message: impl FnOnce(bool) -> &'static str,
+/// What the flash says after a switch: turned on or off now, or it already was.
+pub struct Said {
+    pub turned_on: &'static str,
+    pub turned_off: &'static str,
+    pub already_on: &'static str,
+    pub already_off: &'static str,
+}
+
+/// A list whose rows have an on/off button: where the list is, what the flash says, and the change
+/// itself (`true` when something changed).
+pub trait Switchable: 'static {
+    const LIST: &'static str;
+    const SAID: Said;
+    fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError>;
+}
+
+/// `POST {list}/{id}/{enable|disable|activate|deactivate}`: switches one row, flashes what it came
+/// to, and goes back to the list.
+pub async fn switch<T: Switchable>(
+    admin: Admin,
+    path: web::Path<(i64, Switch)>,
+    _form: Form<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    let changed = admin.ctx.state.db.run(change).await?;
-    admin.ctx.flash("ok", message(changed));
-    Ok(see_other(back))
+    let (id, switch) = path.into_inner();
+    let on = switch.on();
+    let changed = admin
+        .ctx
+        .state
+        .db
+        .run(move |c| T::change(c, id, on))
+        .await?;
+    let text = match (changed, on) {
+        (true, true) => T::SAID.turned_on,
+        (true, false) => T::SAID.turned_off,
+        (false, true) => T::SAID.already_on,
+        (false, false) => T::SAID.already_off,
+    };
+    admin.ctx.flash("ok", text);
+    Ok(see_other(T::LIST))
 }
 
 /// An optional id from a query or form field: empty is None, junk is an error message.

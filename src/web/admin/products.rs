@@ -7,13 +7,13 @@ use askama::Template;
 use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::{switched, text_field, Switch};
+use super::{switch, text_field, Said, Switchable};
 use crate::domain::parse_price;
 use crate::error::AppError;
-use crate::shop::catalog::{CreateProduct, NewProduct};
-use crate::shop::products::{self, Activation, ManagedProduct, ProductEdit};
+use crate::shop::catalog::{CreateProduct, NewProduct, Product};
+use crate::shop::products::{self, Activation, ProductEdit};
 use crate::web::auth::Admin;
-use crate::web::csrf::{Form, NoFields};
+use crate::web::csrf::Form;
 use crate::web::page::{money, render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -21,7 +21,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(create)
         .service(edit_form)
         .service(edit)
-        .service(switch);
+        .route(
+            "/admin/products/{id}/{switch:(activate|deactivate)}",
+            web::post().to(switch::<ProductSwitch>),
+        );
 }
 
 /// What the product forms hold, as typed, and the message next to each field.
@@ -63,7 +66,7 @@ impl ProductErrors {
 }
 
 struct ProductLine {
-    p: ManagedProduct,
+    p: Product,
     price: String,
 }
 
@@ -80,7 +83,7 @@ struct ProductsPage {
 #[template(path = "admin/product_edit.html")]
 struct EditPage {
     page: Page,
-    product: ManagedProduct,
+    product: Product,
     form: ProductFields,
     errors: ProductErrors,
 }
@@ -290,24 +293,18 @@ async fn edit(
     Ok(see_other("/admin/products"))
 }
 
-#[post("/admin/products/{id}/{switch:(activate|deactivate)}")]
-async fn switch(
-    admin: Admin,
-    path: web::Path<(i64, Switch)>,
-    _form: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    let (id, switch) = path.into_inner();
-    let active = switch.on();
-    let change = move |c: &mut MysqlConnection| {
-        Ok(products::set_active(c, id, active)? == Activation::Changed)
+/// The enable / disable buttons.
+struct ProductSwitch;
+
+impl Switchable for ProductSwitch {
+    const LIST: &'static str = "/admin/products";
+    const SAID: Said = Said {
+        turned_on: "Product reactivated: customers can buy it again.",
+        turned_off: "Product deactivated: it can no longer be checked out.",
+        already_on: "That product was already active.",
+        already_off: "That product was already inactive.",
     };
-    switched(&admin, "/admin/products", change, |changed| {
-        match (changed, active) {
-            (true, true) => "Product reactivated: customers can buy it again.",
-            (true, false) => "Product deactivated: it can no longer be checked out.",
-            (false, true) => "That product was already active.",
-            (false, false) => "That product was already inactive.",
-        }
-    })
-    .await
+    fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
+        Ok(products::set_active(conn, id, on)? == Activation::Changed)
+    }
 }

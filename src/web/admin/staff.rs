@@ -6,7 +6,7 @@ use askama::Template;
 use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::{optional_id, switched, text_field, Switch};
+use super::{optional_id, switch, text_field, Said, Switchable};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts::{self, CreateAccount, NewAccount};
@@ -14,7 +14,7 @@ use crate::shop::staff::{self, StaffMember};
 use crate::shop::stores::{self, Store};
 use crate::web::auth::Admin;
 use crate::web::clock::shop_time;
-use crate::web::csrf::{Form, NoFields};
+use crate::web::csrf::Form;
 use crate::web::page::{render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -22,7 +22,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(create)
         .service(member)
         .service(reset_password)
-        .service(switch);
+        .route(
+            "/admin/staff/{id}/{switch:(enable|disable)}",
+            web::post().to(switch::<StaffSwitch>),
+        );
 }
 
 #[derive(Default, Deserialize)]
@@ -101,8 +104,8 @@ async fn page(
 async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
     page(
         &admin,
-        StaffFields::default(),
-        StaffErrors::default(),
+        Default::default(),
+        Default::default(),
         StatusCode::OK,
     )
     .await
@@ -240,22 +243,18 @@ async fn reset_password(
     Ok(see_other(&format!("/admin/staff/{id}")))
 }
 
-#[post("/admin/staff/{user_id}/{switch:(enable|disable)}")]
-async fn switch(
-    admin: Admin,
-    path: web::Path<(i64, Switch)>,
-    _f: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    let (id, switch) = path.into_inner();
-    let disabled = !switch.on();
-    let change = move |c: &mut MysqlConnection| staff::set_staff_disabled(c, id, disabled);
-    switched(&admin, "/admin/staff", change, |changed| {
-        match (changed, disabled) {
-            (true, true) => "Account disabled: its open sessions ended at once.",
-            (true, false) => "Account enabled: it can log in again.",
-            (false, true) => "That account was already disabled.",
-            (false, false) => "That account was already enabled.",
-        }
-    })
-    .await
+/// The enable / disable buttons.
+struct StaffSwitch;
+
+impl Switchable for StaffSwitch {
+    const LIST: &'static str = "/admin/staff";
+    const SAID: Said = Said {
+        turned_on: "Account enabled: it can log in again.",
+        turned_off: "Account disabled: its open sessions ended at once.",
+        already_on: "That account was already enabled.",
+        already_off: "That account was already disabled.",
+    };
+    fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
+        staff::set_staff_disabled(conn, id, !on)
+    }
 }

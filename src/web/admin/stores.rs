@@ -6,15 +6,18 @@ use askama::Template;
 use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::{switched, text_field, Switch};
+use super::{switch, text_field, Said, Switchable};
 use crate::error::AppError;
 use crate::shop::stores::{self, CreateStore, Store};
 use crate::web::auth::Admin;
-use crate::web::csrf::{Form, NoFields};
+use crate::web::csrf::Form;
 use crate::web::page::{render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(list).service(create).service(switch);
+    cfg.service(list).service(create).route(
+        "/admin/stores/{id}/{switch:(enable|disable)}",
+        web::post().to(switch::<StoreSwitch>),
+    );
 }
 
 #[derive(Default, Deserialize)]
@@ -65,8 +68,8 @@ async fn page(
 async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
     page(
         &admin,
-        StoreFields::default(),
-        StoreErrors::default(),
+        Default::default(),
+        Default::default(),
         StatusCode::OK,
     )
     .await
@@ -108,22 +111,18 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
     page(&admin, f, errors, StatusCode::BAD_REQUEST).await
 }
 
-#[post("/admin/stores/{id}/{switch:(enable|disable)}")]
-async fn switch(
-    admin: Admin,
-    path: web::Path<(i64, Switch)>,
-    _f: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    let (id, switch) = path.into_inner();
-    let active = switch.on();
-    let change = move |c: &mut MysqlConnection| stores::set_store_active(c, id, active);
-    switched(&admin, "/admin/stores", change, |changed| {
-        match (changed, active) {
-            (true, true) => "Store enabled: customers can pick it for new orders again.",
-            (true, false) => "Store disabled: customers can no longer choose it for new orders.",
-            (false, true) => "That store was already enabled.",
-            (false, false) => "That store was already disabled.",
-        }
-    })
-    .await
+/// The enable / disable buttons.
+struct StoreSwitch;
+
+impl Switchable for StoreSwitch {
+    const LIST: &'static str = "/admin/stores";
+    const SAID: Said = Said {
+        turned_on: "Store enabled: customers can pick it for new orders again.",
+        turned_off: "Store disabled: customers can no longer choose it for new orders.",
+        already_on: "That store was already enabled.",
+        already_off: "That store was already disabled.",
+    };
+    fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
+        stores::set_store_active(conn, id, on)
+    }
 }
