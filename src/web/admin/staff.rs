@@ -102,13 +102,8 @@ async fn page(
 
 #[get("/admin/staff")]
 async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
-    page(
-        &admin,
-        Default::default(),
-        Default::default(),
-        StatusCode::OK,
-    )
-    .await
+    let (fields, errors) = Default::default();
+    page(&admin, fields, errors, StatusCode::OK).await
 }
 
 #[post("/admin/staff")]

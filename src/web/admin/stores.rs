@@ -66,13 +66,8 @@ async fn page(
 
 #[get("/admin/stores")]
 async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
-    page(
-        &admin,
-        Default::default(),
-        Default::default(),
-        StatusCode::OK,
-    )
-    .await
+    let (fields, errors) = Default::default();
+    page(&admin, fields, errors, StatusCode::OK).await
 }
 
 #[post("/admin/stores")]
