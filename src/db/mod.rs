@@ -230,6 +230,21 @@ pub fn ping(conn: &mut MysqlConnection) -> bool {
     conn.batch_execute("SELECT 1").is_ok()
 }
 
+/// The one number a `SELECT … AS n` answers (a SUM over no rows is NULL: 0 here).
+#[derive(diesel::QueryableByName)]
+pub struct Number {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    n: Option<i64>,
+}
+
+/// Runs a `SELECT … AS n` query that answers one number.
+pub fn number<'q, Q>(conn: &mut MysqlConnection, query: Q) -> Result<i64, AppError>
+where
+    Q: RunQueryDsl<MysqlConnection> + diesel::query_dsl::LoadQuery<'q, MysqlConnection, Number>,
+{
+    Ok(query.get_result::<Number>(conn)?.n.unwrap_or(0))
+}
+
 /// The database clock (UTC on our connections) as a nullable DATETIME, for `SET paid_at = NOW()`.
 pub fn now_nullable(
 ) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Datetime>> {
