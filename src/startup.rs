@@ -71,6 +71,7 @@ impl Application {
                     web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
                 )
                 .wrap(from_fn(same_origin_only))
+                .wrap(from_fn(crate::web::error_page::counter_error_pages))
                 .wrap(from_fn(head_as_get))
                 .wrap(sessions)
                 .wrap(

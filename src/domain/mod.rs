@@ -21,7 +21,7 @@ mod text_enum;
 pub use counter_input::{digits_only, parse_counter_input, CounterInput, InvalidInput};
 pub use lookup_outcome::LookupOutcome;
 pub use money::{format_cents, parse_price, PriceError, MAX_PRICE_CENTS};
-pub use order_no::OrderNo;
+pub use order_no::{group_order_no, OrderNo};
 pub use order_status::OrderStatus;
 pub use payment::{PayMethod, PaymentStatus};
 pub use pickup_code::{damm_check_digit, damm_is_valid, group_digits, InvalidCode, PickupCode};

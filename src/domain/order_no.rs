@@ -39,6 +39,21 @@ impl OrderNo {
     }
 }
 
+/// An order number grouped for reading: date, time, random part (`251203 091502 123456`).
+/// Anything that is not 18 digits is returned as it is.
+pub fn group_order_no(order_no: &str) -> String {
+    if order_no.len() == 18 && order_no.bytes().all(|b| b.is_ascii_digit()) {
+        format!(
+            "{} {} {}",
+            &order_no[..6],
+            &order_no[6..12],
+            &order_no[12..]
+        )
+    } else {
+        order_no.to_string()
+    }
+}
+
 impl fmt::Display for OrderNo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -120,5 +135,14 @@ mod tests {
         assert_eq!(ok.to_string(), "250307140209123456");
         assert_eq!(ok.as_ref(), "250307140209123456");
         assert_eq!(ok.into_string(), "250307140209123456");
+    }
+
+    #[test]
+    fn order_numbers_group_as_date_time_and_random_part() {
+        assert_eq!(
+            super::group_order_no("251203091502123456"),
+            "251203 091502 123456"
+        );
+        assert_eq!(super::group_order_no("12345"), "12345");
     }
 }

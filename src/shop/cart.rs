@@ -34,14 +34,15 @@ impl CartLine {
 }
 
 /// Adds `quantity` of an active product; the same product merges into its line (capped at 99)
-/// and the line is selected again. Unknown or inactive products are NotFound.
+/// and the line is selected again. Unknown or inactive products are NotFound. Returns the
+/// product's name and the units now in the cart.
 pub fn add_to_cart(
     conn: &mut MysqlConnection,
     user_id: i64,
     product_id: i64,
     quantity: Quantity,
-) -> Result<(), AppError> {
-    catalog::active_product(conn, product_id)?;
+) -> Result<Added, AppError> {
+    let product = catalog::active_product(conn, product_id)?;
     // ON DUPLICATE KEY UPDATE (MySQL/MariaDB syntax, see README) merges into the one line per product.
     diesel::sql_query(
         "INSERT INTO cart_items (user_id, product_id, quantity, selected) VALUES (?, ?, ?, TRUE) \
@@ -51,7 +52,27 @@ pub fn add_to_cart(
     .bind::<BigInt, _>(product_id)
     .bind::<Integer, _>(quantity.get())
     .execute(conn)?;
-    Ok(())
+    Ok(Added {
+        name: product.name,
+        cart_units: unit_count(conn, user_id)?,
+    })
+}
+
+/// What adding to the cart did, for the message on the catalog.
+#[derive(Debug, Clone)]
+pub struct Added {
+    pub name: String,
+    /// Units of every line in the cart now.
+    pub cart_units: i64,
+}
+
+/// Units in the user's cart (every line, selected or not): the nav's cart count.
+pub fn unit_count(conn: &mut MysqlConnection, user_id: i64) -> Result<i64, AppError> {
+    let n: Option<i64> = cart_items::table
+        .filter(cart_items::user_id.eq(user_id))
+        .select(diesel::dsl::sum(cart_items::quantity))
+        .first(conn)?;
+    Ok(n.unwrap_or(0))
 }
 
 /// Sets a line's quantity and whether it is selected; NotFound if the user has no such line.

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::in_transaction;
-use crate::db::schema::{orders, stores};
+use crate::db::schema::{order_lines, orders, stores};
 use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
 use crate::shop::orders::{cancel_order, CancelKind, Cancelled, Order};
@@ -16,12 +16,15 @@ pub const PAGE_SIZE: i64 = 20;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct OrderSummary {
+    pub id: i64,
     pub order_no: String,
     pub status: OrderStatus,
     pub pay_method: PayMethod,
     pub total_cents: i64,
     pub created_at: NaiveDateTime,
     pub store_name: String,
+    /// Shown in the list while the order waits to be picked up (confirmed or ready).
+    pub pickup_code: Option<String>,
 }
 
 /// One page (1-based) of the user's orders, newest first, and whether there is a next page.
@@ -38,17 +41,38 @@ pub fn orders_page(
         .limit(PAGE_SIZE + 1)
         .offset(offset)
         .select((
+            orders::id,
             orders::order_no,
             orders::status,
             orders::pay_method,
             orders::total_cents,
             orders::created_at,
             stores::name,
+            orders::pickup_code,
         ))
         .load(conn)?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     Ok((rows, more))
+}
+
+/// The lines of the given orders as (order id, product name, quantity), for a list's item summaries.
+pub fn items_of(
+    conn: &mut MysqlConnection,
+    order_ids: &[i64],
+) -> Result<Vec<(i64, String, i32)>, AppError> {
+    if order_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(order_lines::table
+        .filter(order_lines::order_id.eq_any(order_ids))
+        .order((order_lines::order_id, order_lines::id))
+        .select((
+            order_lines::order_id,
+            order_lines::product_name,
+            order_lines::quantity,
+        ))
+        .load(conn)?)
 }
 
 pub use crate::shop::orders::OrderLine;
@@ -71,6 +95,20 @@ pub fn own_order(
     };
     let lines = crate::shop::orders::lines_of(conn, order.id)?;
     Ok(Some((order, lines, store_name)))
+}
+
+/// The status of the user's order with this number: the cheap version the live order page polls.
+pub fn own_order_status(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    order_no: &str,
+) -> Result<Option<OrderStatus>, AppError> {
+    Ok(orders::table
+        .filter(orders::order_no.eq(order_no))
+        .filter(orders::user_id.eq(user_id))
+        .select(orders::status)
+        .first(conn)
+        .optional()?)
 }
 
 /// The user's order with this number (no lines); None if it is not theirs.

@@ -27,6 +27,11 @@ impl Ctx {
             user: self.user.clone(),
             flash: self.session.take_flash(),
             csrf_token: self.session.csrf_token(),
+            cart_count: self
+                .user
+                .as_ref()
+                .filter(|u| u.role == Role::Customer)
+                .and_then(|_| self.session.cart_count()),
         }
     }
 
@@ -60,6 +65,17 @@ async fn load_ctx(req: HttpRequest) -> Result<Ctx, AppError> {
             found
         }
     };
+    // The nav's cart count, counted once per session and after each change to the cart.
+    if let Some(u) = user.as_ref().filter(|u| u.role == Role::Customer) {
+        if session.cart_count().is_none() {
+            let user_id = u.id;
+            let n = state
+                .db
+                .run(move |conn| crate::shop::cart::unit_count(conn, user_id))
+                .await?;
+            session.set_cart_count(n);
+        }
+    }
     Ok(Ctx {
         session,
         user,

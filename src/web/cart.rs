@@ -9,6 +9,7 @@ use super::auth::{Ctx, Customer};
 use super::catalog::catalog_page;
 use super::csrf::Form;
 use super::page::{money, render_status, see_other, Page};
+use super::session::FlashLink;
 use crate::domain::{Quantity, QuantityError};
 use crate::error::AppError;
 use crate::shop::cart::{self, CartLine};
@@ -78,6 +79,8 @@ async fn cart_page(
     refused: Option<(i64, String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let lines = ctx.state.db.run(move |c| cart::lines(c, user_id)).await?;
+    ctx.session
+        .set_cart_count(lines.iter().map(|l| i64::from(l.quantity)).sum());
     let symbol = &ctx.state.settings.currency_symbol;
     let selected: Vec<CartLine> = lines.iter().filter(|l| l.selected).cloned().collect();
     let mut views = line_views(&lines, symbol);
@@ -144,12 +147,22 @@ async fn add(customer: Customer, form: Form<AddForm>) -> Result<HttpResponse, Ap
             .await
         }
     };
-    ctx.state
+    let added = ctx
+        .state
         .db
         .run(move |c| cart::add_to_cart(c, user.id, product_id, quantity))
         .await?;
-    ctx.flash("ok", format!("Added {quantity} to your cart."));
-    Ok(see_other("/cart"))
+    ctx.session.set_cart_count(added.cart_units);
+    // Back to the catalog: buying three things should not mean going back and forth.
+    ctx.session.flash_with_link(
+        "ok",
+        format!("Added {quantity} × {}", added.name),
+        FlashLink {
+            href: "/cart".into(),
+            text: format!("View cart ({})", added.cart_units),
+        },
+    );
+    Ok(see_other(&format!("/#product-{product_id}")))
 }
 
 #[derive(Deserialize)]
@@ -185,6 +198,7 @@ async fn update(
         .db
         .run(move |c| cart::update_line(c, user.id, product_id, q, selected))
         .await?;
+    ctx.session.forget_cart_count();
     ctx.flash("ok", "Cart updated.");
     Ok(see_other("/cart"))
 }
@@ -205,6 +219,7 @@ async fn remove(
         .db
         .run(move |c| cart::remove_line(c, user.id, product_id))
         .await?;
+    ctx.session.forget_cart_count();
     ctx.flash("ok", "Removed from your cart.");
     Ok(see_other("/cart"))
 }

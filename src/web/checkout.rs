@@ -278,6 +278,8 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
     let admitted = state.admission.admit(ids).await;
     let placed = state.db.run(move |c| place_order(c, &req)).await;
     drop(admitted);
+    // The checked-out lines left the cart: the nav counts again on the next page.
+    customer.ctx.session.forget_cart_count();
     match placed? {
         Ok(placed) => Ok(placed_redirect(&customer, placed, pay_method)),
         Err(refused) => {

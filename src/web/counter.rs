@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use super::auth::Staff;
 use super::csrf::{Form, NoFields};
-use super::page::{money, render_status, see_other, Page};
+use super::page::{live_part, live_unchanged, money, render_status, see_other, Page};
 use super::submit;
-use crate::domain::{OrderStatus, PayMethod, Purpose};
+use crate::domain::{group_digits, OrderStatus, PayMethod, Purpose};
 use crate::error::AppError;
 use crate::shop::counter::{
     self, HandOver, Handable, Lookup, MarkReady, Queue, Queued, StaffMember, Verdict,
@@ -22,23 +22,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(index)
         .service(lookup)
         .service(lookup_result)
+        .service(live_queue)
         .service(hand_over)
         .service(mark_ready);
 }
 
 #[derive(Template)]
-#[template(path = "counter/index.html")]
+#[template(path = "counter/index.html", blocks = ["queue"])]
 struct CounterPage {
     page: Page,
     /// What stays in the input (only after an invalid entry).
     code: String,
     code_error: Option<String>,
+    /// The code that was looked up, shown on the result screen (grouped digits).
+    entered: Option<String>,
     screen: Screen,
+    /// The store's queue: always under the input and the result (a live part of the page).
+    queue: QueueView,
 }
 
-/// What the counter shows under the input.
+/// What the counter shows under the input, above the queue.
 enum Screen {
-    Queue(QueueView),
+    /// Nothing looked up: only the queue.
+    Idle,
     Match(MatchView),
     NotFound {
         code: String,
@@ -61,6 +67,22 @@ enum Screen {
         title: String,
         text: String,
     },
+    /// Too many wrong codes from this account: wait this long (429).
+    Throttled {
+        seconds: i64,
+    },
+}
+
+impl Screen {
+    /// The tone the page plays (static/app.js): a match, a refusal, or none.
+    fn tone(&self, code_error: bool) -> Option<&'static str> {
+        match self {
+            Screen::Idle if code_error => Some("refusal"),
+            Screen::Idle => None,
+            Screen::Match(_) => Some("success"),
+            _ => Some("refusal"),
+        }
+    }
 }
 
 struct MatchView {
@@ -87,6 +109,8 @@ struct LineView {
 struct QueueView {
     to_prepare: Vec<QueuedView>,
     waiting: Vec<QueuedView>,
+    /// What the page's script sends back to ask whether the queue changed.
+    version: String,
 }
 
 struct QueuedView {
@@ -95,6 +119,8 @@ struct QueuedView {
     short_no: String,
     customer_name: String,
     items: i64,
+    /// The pick list: (quantity, product name).
+    pick: Vec<(i32, String)>,
     waited: String,
     payment: String,
 }
@@ -106,46 +132,106 @@ fn staff_member(staff: &Staff) -> Result<StaffMember, AppError> {
     })
 }
 
-fn page_with(
+/// The store's queue and its version, read together.
+async fn load_queue(staff: &Staff) -> Result<QueueView, AppError> {
+    let store_id = staff.store_id()?;
+    let (queue, version) = staff
+        .ctx
+        .state
+        .db
+        .run(move |c| {
+            let version = counter::queue_version(c, store_id)?;
+            Ok((counter::store_queue(c, store_id)?, version))
+        })
+        .await?;
+    Ok(queue_view(
+        queue,
+        &staff.ctx.state.settings.currency_symbol,
+        version,
+    ))
+}
+
+/// The counter page: the input (with what was typed and why it is not a code, if so), the result
+/// screen, and the store's queue under it.
+async fn page_with(
     staff: &Staff,
     screen: Screen,
     code: String,
     code_error: Option<String>,
+    entered: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    render_status(
+    let queue = load_queue(staff).await?;
+    let retry_after = match &screen {
+        Screen::Throttled { seconds } => Some(*seconds),
+        _ => None,
+    };
+    let mut res = render_status(
         &CounterPage {
             page: staff.ctx.page("Counter"),
             code,
             code_error,
+            entered,
             screen,
+            queue,
         },
         status,
-    )
-}
-
-/// The input (with what was typed and why it is not a code, if so) above the store's queue.
-async fn queue_page(
-    staff: &Staff,
-    code: String,
-    code_error: Option<String>,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
-    let store_id = staff.store_id()?;
-    let queue = staff
-        .ctx
-        .state
-        .db
-        .run(move |c| counter::store_queue(c, store_id))
-        .await?;
-    let symbol = &staff.ctx.state.settings.currency_symbol;
-    let screen = Screen::Queue(queue_view(queue, symbol));
-    page_with(staff, screen, code, code_error, status)
+    )?;
+    if let Some(seconds) = retry_after {
+        res.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from(seconds),
+        );
+    }
+    Ok(res)
 }
 
 #[get("/counter")]
 async fn index(staff: Staff) -> Result<HttpResponse, AppError> {
-    queue_page(&staff, String::new(), None, StatusCode::OK).await
+    page_with(
+        &staff,
+        Screen::Idle,
+        String::new(),
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct LiveQuery {
+    /// The queue version the page shows; absent: always send the queue.
+    v: Option<String>,
+}
+
+/// The queue part of the counter page for its script (SPEC §14): 204 while the store's queue is
+/// as the page shows it, else the queue again. Read from the database each time, so orders placed,
+/// marked ready or handed over through another instance show up too.
+#[get("/counter/queue")]
+async fn live_queue(staff: Staff, q: web::Query<LiveQuery>) -> Result<HttpResponse, AppError> {
+    let store_id = staff.store_id()?;
+    if let Some(shown) = q.into_inner().v {
+        let version = staff
+            .ctx
+            .state
+            .db
+            .run(move |c| counter::queue_version(c, store_id))
+            .await?;
+        if with_minute(&version, Utc::now().naive_utc()) == shown {
+            return Ok(live_unchanged());
+        }
+    }
+    let page = CounterPage {
+        page: staff.ctx.page("Counter"),
+        code: String::new(),
+        code_error: None,
+        entered: None,
+        screen: Screen::Idle,
+        queue: load_queue(&staff).await?,
+    };
+    let part = live_part(&page.as_queue());
+    part
 }
 
 #[derive(Deserialize)]
@@ -175,14 +261,28 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
         })
         .await?;
     match outcome {
-        Lookup::Throttled => Err(AppError::TooManyRequests(
-            "Too many wrong codes from this counter — wait a minute, then try again.".into(),
-        )),
-        Lookup::Invalid(why) => {
-            queue_page(
+        Lookup::Throttled {
+            retry_after_seconds,
+        } => {
+            page_with(
                 &staff,
+                Screen::Throttled {
+                    seconds: retry_after_seconds,
+                },
+                String::new(),
+                None,
+                None,
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+            .await
+        }
+        Lookup::Invalid(why) => {
+            page_with(
+                &staff,
+                Screen::Idle,
                 input,
                 Some(why.to_string()),
+                None,
                 StatusCode::BAD_REQUEST,
             )
             .await
@@ -195,7 +295,7 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
 async fn lookup_result(staff: Staff, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let who = staff_member(&staff)?;
     let lookup_id = path.into_inner();
-    let verdict = staff
+    let (entered, verdict) = staff
         .ctx
         .state
         .db
@@ -203,7 +303,8 @@ async fn lookup_result(staff: Staff, path: web::Path<i64>) -> Result<HttpRespons
         .await?
         .ok_or(AppError::NotFound)?;
     let screen = verdict_screen(&staff, verdict);
-    page_with(&staff, screen, String::new(), None, StatusCode::OK)
+    let entered = Some(group_digits(&entered));
+    page_with(&staff, screen, String::new(), None, entered, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -231,9 +332,9 @@ async fn hand_over(
     let who = staff_member(&staff)?;
     let order_no = path.into_inner();
     let state = staff.ctx.state.clone();
-    let order_id = state
+    let (order_id, code) = state
         .db
-        .run(move |c| counter::order_id(c, &order_no))
+        .run(move |c| counter::order_id_and_code(c, &order_no))
         .await?
         .ok_or(AppError::NotFound)?;
     let form = form.0;
@@ -250,18 +351,29 @@ async fn hand_over(
         .db
         .run(move |c| counter::hand_over(c, who, order_id, &token, collected))
         .await?;
-    hand_over_screen(&staff, outcome, form.submit_token)
+    let entered = code.as_deref().map(group_digits);
+    hand_over_screen(&staff, outcome, form.submit_token, entered).await
 }
 
 /// What pressing Hand over came to: back to the queue with a word, or a screen that says why not.
-fn hand_over_screen(
+async fn hand_over_screen(
     staff: &Staff,
     outcome: HandOver,
     submit_token: String,
+    entered: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let symbol = &staff.ctx.state.settings.currency_symbol;
     let offset = staff.ctx.state.settings.shop_utc_offset;
-    let conflict = |screen| page_with(staff, screen, String::new(), None, StatusCode::CONFLICT);
+    let conflict = |screen| {
+        page_with(
+            staff,
+            screen,
+            String::new(),
+            None,
+            entered.clone(),
+            StatusCode::CONFLICT,
+        )
+    };
     match outcome {
         HandOver::Done {
             order_no,
@@ -290,32 +402,42 @@ fn hand_over_screen(
             );
             Ok(see_other("/counter"))
         }
-        HandOver::AlreadyHandedOver { order_no, by, at } => conflict(Screen::AlreadyPickedUp {
-            order_no,
-            by,
-            at: at.map(|t| shop_time_short(t, offset)).unwrap_or_default(),
-        }),
+        HandOver::AlreadyHandedOver { order_no, by, at } => {
+            conflict(Screen::AlreadyPickedUp {
+                order_no,
+                by,
+                at: at.map(|t| shop_time_short(t, offset)).unwrap_or_default(),
+            })
+            .await
+        }
         HandOver::PaymentNotCollected(order) => {
             let mut view = match_view(*order, symbol, submit_token);
             view.collect_error = Some(
                 "Tick the box once the customer has paid — nothing was handed over yet.".into(),
             );
             let status = StatusCode::BAD_REQUEST;
-            page_with(staff, Screen::Match(view), String::new(), None, status)
+            let screen = Screen::Match(view);
+            page_with(staff, screen, String::new(), None, entered.clone(), status).await
         }
-        HandOver::WrongStore { store_name } => conflict(Screen::WrongStore { store_name }),
-        HandOver::Cancelled { order_no } => conflict(Screen::Cancelled {
-            order_no,
-            at: String::new(),
-            reason: String::new(),
-        }),
-        HandOver::NotPaid { order_no } => conflict(Screen::Refused {
-            title: "Not paid yet".into(),
-            text: format!(
-                "Order {} is waiting for its online payment and cannot be handed over.",
-                short_no(&order_no)
-            ),
-        }),
+        HandOver::WrongStore { store_name } => conflict(Screen::WrongStore { store_name }).await,
+        HandOver::Cancelled { order_no } => {
+            conflict(Screen::Cancelled {
+                order_no,
+                at: String::new(),
+                reason: String::new(),
+            })
+            .await
+        }
+        HandOver::NotPaid { order_no } => {
+            conflict(Screen::Refused {
+                title: "Not paid yet".into(),
+                text: format!(
+                    "Order {} is waiting for its online payment and cannot be handed over.",
+                    short_no(&order_no)
+                ),
+            })
+            .await
+        }
     }
 }
 
@@ -409,7 +531,7 @@ fn match_view(order: Handable, symbol: &str, submit_token: String) -> MatchView 
     }
 }
 
-fn queue_view(queue: Queue, symbol: &str) -> QueueView {
+fn queue_view(queue: Queue, symbol: &str, version: String) -> QueueView {
     let now = Utc::now().naive_utc();
     let view = |q: Queued| QueuedView {
         short_no: short_no(&q.order_no),
@@ -421,11 +543,19 @@ fn queue_view(queue: Queue, symbol: &str) -> QueueView {
         order_no: q.order_no,
         customer_name: q.customer_name,
         items: q.items,
+        pick: q.lines.into_iter().map(|(name, n)| (n, name)).collect(),
     };
     QueueView {
         to_prepare: queue.to_prepare.into_iter().map(view).collect(),
         waiting: queue.waiting.into_iter().map(view).collect(),
+        version: with_minute(&version, now),
     }
+}
+
+/// The queue's version as the page carries it: with the minute, so that the "waited" times move
+/// on by themselves too.
+fn with_minute(version: &str, now: NaiveDateTime) -> String {
+    format!("{version}@{}", now.and_utc().timestamp() / 60)
 }
 
 /// The last six digits of an order number: what staff and customers say aloud.

@@ -3,7 +3,10 @@
 //! never calls `Responder` for the `Err` of a handler. The cause chain goes to the log, never to
 //! the page.
 
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
@@ -21,6 +24,15 @@ struct ErrorPage<'a> {
     code: u16,
     title: &'a str,
     message: &'a str,
+    /// Where the way back leads: the shop, or the counter for a page of the counter.
+    area: Area,
+}
+
+/// Which part of the shop an error page belongs to (its layout and its way back).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Shop,
+    Counter,
 }
 
 /// What the error page says: a title and one sentence (never the cause, which goes to the log).
@@ -61,6 +73,13 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.page_response(Area::Shop)
+    }
+}
+
+impl AppError {
+    /// The error page in the layout of an area, with its status and Retry-After.
+    pub fn page_response(&self, area: Area) -> HttpResponse {
         let status = self.status_code();
         if let AppError::LoginRequired { next } = self {
             let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
@@ -78,6 +97,7 @@ impl ResponseError for AppError {
             code: status.as_u16(),
             title,
             message: &message,
+            area,
         };
         let body = page.render().unwrap_or_else(|_| {
             format!(
@@ -95,4 +115,32 @@ impl ResponseError for AppError {
         }
         res.body(body)
     }
+}
+
+/// Error pages of the counter's addresses (a 403 for an expired form, a 404 for an old result
+/// link…) come in the counter's layout, with the way back to `/counter` instead of the catalog.
+/// (A refusal by a middleware further out, e.g. a cross-site POST, keeps the shop's page.)
+pub async fn counter_error_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let path = req.path();
+    if path != "/counter" && !path.starts_with("/counter/") {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    }
+    // (The request must not be cloned before routing: the router needs it to itself.)
+    let res = next.call(req).await?;
+    let page = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
+        .filter(|e| !matches!(e, AppError::LoginRequired { .. }))
+        .map(|e| e.page_response(Area::Counter));
+    Ok(match page {
+        Some(page) => ServiceResponse::new(res.request().clone(), page),
+        None => res.map_into_boxed_body(),
+    })
 }

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use super::auth::Customer;
 use super::cart::NoFields;
 use super::csrf::Form;
-use super::page::{money, render, see_other, Page};
+use super::page::{live_part, live_unchanged, money, render, see_other, Page};
 use super::pickup_view::{pickup_view, PickupView};
 use super::submit;
-use crate::domain::{OrderNo, OrderStatus, PayMethod, Purpose};
+use crate::domain::{group_digits, group_order_no, OrderNo, OrderStatus, PayMethod, Purpose};
 use crate::error::AppError;
 use crate::shop::customer_orders::{self, OrderLine};
 use crate::shop::orders::{Cancelled, Order};
@@ -20,11 +20,22 @@ use crate::shop::payment::{self, DemoProvider, Paid, CUSTOMER_CANCEL_REASON, EXP
 use crate::web::clock::shop_time;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(list).service(show).service(pay).service(cancel);
+    cfg.service(list)
+        .service(show)
+        .service(live)
+        .service(pay)
+        .service(cancel);
 }
 
 pub struct OrderRow {
     pub order_no: String,
+    pub order_no_grouped: String,
+    /// "2 × Tea Mug, 1 × Green Tea"
+    pub items: String,
+    /// (digits, grouped) while the order waits to be picked up.
+    pub pickup_code: Option<(String, String)>,
+    /// At-counter orders waiting: what to bring.
+    pub bring: Option<String>,
     pub status: OrderStatus,
     pub status_label: &'static str,
     pub total: String,
@@ -57,21 +68,42 @@ async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpRespon
             .filter(|n| (1..=100_000).contains(n))
             .ok_or_else(|| AppError::Invalid("page: must be a page number.".into()))?,
     };
-    let (rows, more) = ctx
+    let (rows, more, items) = ctx
         .state
         .db
-        .run(move |c| customer_orders::orders_page(c, user.id, page_no))
+        .run(move |c| {
+            let (rows, more) = customer_orders::orders_page(c, user.id, page_no)?;
+            let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+            let items = customer_orders::items_of(c, &ids)?;
+            Ok((rows, more, items))
+        })
         .await?;
     let s = &ctx.state.settings;
     let orders = rows
         .into_iter()
-        .map(|o| OrderRow {
-            status_label: o.status.label(),
-            total: money(o.total_cents, &s.currency_symbol),
-            created: shop_time(o.created_at, s.shop_utc_offset),
-            order_no: o.order_no,
-            status: o.status,
-            store_name: o.store_name,
+        .map(|o| {
+            let summary: Vec<String> = items
+                .iter()
+                .filter(|(id, _, _)| *id == o.id)
+                .map(|(_, name, quantity)| format!("{quantity} × {name}"))
+                .collect();
+            let code = o
+                .pickup_code
+                .as_deref()
+                .filter(|_| o.status.has_active_pickup_code());
+            OrderRow {
+                status_label: o.status.label(),
+                total: money(o.total_cents, &s.currency_symbol),
+                created: shop_time(o.created_at, s.shop_utc_offset),
+                order_no_grouped: group_order_no(&o.order_no),
+                items: summary.join(", "),
+                pickup_code: code.map(|c| (c.to_string(), group_digits(c))),
+                bring: (o.pay_method == PayMethod::AtCounter && code.is_some())
+                    .then(|| money(o.total_cents, &s.currency_symbol)),
+                order_no: o.order_no,
+                status: o.status,
+                store_name: o.store_name,
+            }
         })
         .collect();
     render(&OrdersPage {
@@ -90,10 +122,11 @@ pub struct LineRow {
 }
 
 #[derive(Template)]
-#[template(path = "orders/show.html")]
+#[template(path = "orders/show.html", blocks = ["live"])]
 struct OrderPage {
     page: Page,
     order_no: String,
+    order_no_grouped: String,
     status: OrderStatus,
     status_label: &'static str,
     /// A sentence about where the order stands (expired, cancelled, pay at the counter…).
@@ -107,6 +140,8 @@ struct OrderPage {
     paid: Option<String>,
     /// Pending online orders: "12 min 30 s", the deadline, and the pay form's token.
     time_left: Option<String>,
+    /// The same in seconds, for the countdown on the page.
+    seconds_left: i64,
     pay_by: Option<String>,
     pay_token: Option<String>,
     can_cancel: bool,
@@ -146,10 +181,9 @@ fn explanation(order: &Order, window_passed: bool) -> Option<String> {
     }
 }
 
-#[get("/orders/{order_no}")]
-async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+/// Builds the order page (the whole page, or only its live part) for the customer's own order.
+async fn order_page(customer: Customer, order_no: OrderNo) -> Result<OrderPage, AppError> {
     let Customer { ctx, user } = customer;
-    let order_no = OrderNo::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
     let (order, lines, store_name) = ctx
         .state
         .db
@@ -158,6 +192,10 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
         .ok_or(AppError::NotFound)?;
     let s = &ctx.state.settings;
     let pending = order.status == OrderStatus::PendingPayment;
+    let seconds_left = order
+        .expires_at
+        .filter(|_| pending)
+        .map_or(0, |t| (t - Utc::now().naive_utc()).num_seconds().max(0));
     let left = order.expires_at.filter(|_| pending).and_then(time_left);
     let window_passed = pending && left.is_none();
     let pay_token = left
@@ -165,8 +203,8 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
         .map(|_| submit::issue(&ctx.state, user.id, Purpose::Pay, Some(order.id)));
     let pickup = pickup_view(&ctx.state, &order, &store_name);
     let symbol = &s.currency_symbol;
-    render(&OrderPage {
-        page: ctx.page(format!("Order {}", order.order_no)),
+    Ok(OrderPage {
+        page: ctx.page(format!("Order {}", group_order_no(&order.order_no))),
         status_label: order.status.label(),
         explanation: explanation(&order, window_passed),
         lines: lines
@@ -191,13 +229,57 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
             .and(order.expires_at)
             .map(|t| shop_time(t, s.shop_utc_offset)),
         time_left: left,
+        seconds_left,
         pay_token,
         can_cancel: pending,
         pickup,
         store_name,
         status: order.status,
+        order_no_grouped: group_order_no(&order.order_no),
         order_no: order.order_no.clone(),
     })
+}
+
+#[get("/orders/{order_no}")]
+async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let order_no = OrderNo::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
+    render(&order_page(customer, order_no).await?)
+}
+
+#[derive(Deserialize)]
+struct LiveQuery {
+    /// The version the page shows (its status); absent: always send the part.
+    v: Option<String>,
+}
+
+/// The live part of the order page for the page's script (SPEC §14): 204 while the order's status
+/// is still the one the page shows, else the part again. It reads the database each time, so a
+/// change made by another instance shows up too.
+#[get("/orders/{order_no}/live")]
+async fn live(
+    customer: Customer,
+    path: web::Path<String>,
+    q: web::Query<LiveQuery>,
+) -> Result<HttpResponse, AppError> {
+    let order_no = OrderNo::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
+    let user_id = customer.user.id;
+    let shown = q.into_inner().v;
+    if let Some(shown) = shown.as_deref() {
+        let no = order_no.clone();
+        let status = customer
+            .ctx
+            .state
+            .db
+            .run(move |c| customer_orders::own_order_status(c, user_id, no.as_str()))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if status.as_str() == shown {
+            return Ok(live_unchanged());
+        }
+    }
+    let page = order_page(customer, order_no).await?;
+    let part = live_part(&page.as_live());
+    part
 }
 
 #[derive(Deserialize)]

@@ -15,6 +15,8 @@ pub struct Page {
     pub user: Option<AuthUser>,
     pub flash: Option<Flash>,
     pub csrf_token: String,
+    /// Customers: units in the cart, for the nav.
+    pub cart_count: Option<i64>,
 }
 
 impl Page {
@@ -56,6 +58,23 @@ pub fn render_status<T: Template>(
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body))
+}
+
+/// A live part of a page (SPEC §14), fetched by the page's script to replace that part.
+pub fn live_part<T: Template>(t: &T) -> Result<HttpResponse, AppError> {
+    let body = t.render()?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("x-live", "1"))
+        .body(body))
+}
+
+/// The live part has not changed since the version the page shows.
+pub fn live_unchanged() -> HttpResponse {
+    HttpResponse::NoContent()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
 }
 
 /// 303 See Other: the answer to every successful POST.

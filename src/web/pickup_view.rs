@@ -1,7 +1,10 @@
 //! The pickup block of a customer's order page: the code, large and grouped, its signed QR code,
 //! and "ready for pickup at …" when it is. Also what the printed pickup slip shows.
 
-use crate::domain::{qr_payload, qr_svg, OrderNo, OrderStatus, PickupCode};
+use super::page::money;
+use crate::domain::{
+    group_order_no, qr_payload, qr_svg, OrderNo, OrderStatus, PayMethod, PickupCode,
+};
 use crate::shop::orders::Order;
 use crate::state::AppState;
 
@@ -17,7 +20,9 @@ pub struct PickupView {
     /// Status `ready`: shown prominently.
     pub ready: bool,
     /// For the printed slip.
-    pub order_no: String,
+    pub order_no_grouped: String,
+    /// At-counter orders: the amount to bring, under the code.
+    pub bring: Option<String>,
 }
 
 /// The pickup block for an order whose code is active (confirmed or ready), else None.
@@ -42,6 +47,8 @@ pub fn pickup_view(state: &AppState, order: &Order, store_name: &str) -> Option<
         qr_svg: svg,
         store_name: store_name.to_owned(),
         ready: status == OrderStatus::Ready,
-        order_no: order.order_no.clone(),
+        order_no_grouped: group_order_no(&order.order_no),
+        bring: (order.pay_method == PayMethod::AtCounter && order.paid_at.is_none())
+            .then(|| money(order.total_cents, &state.settings.currency_symbol)),
     })
 }

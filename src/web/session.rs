@@ -14,12 +14,22 @@ const USER_ID: &str = "uid";
 const EPOCH: &str = "epoch";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
+const CART_COUNT: &str = "cart_n";
 
 /// A message shown once on the next page (after a 303).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Flash {
     /// `ok`, `info` or `error`: picks the colour.
     pub kind: String,
+    pub text: String,
+    /// A link after the text ("View cart (3)").
+    #[serde(default)]
+    pub link: Option<FlashLink>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FlashLink {
+    pub href: String,
     pub text: String,
 }
 
@@ -36,6 +46,7 @@ impl TypedSession {
     pub fn log_in(&self, user_id: i64, epoch: i32) {
         self.0.renew();
         let _ = self.0.remove(CSRF);
+        let _ = self.0.remove(CART_COUNT);
         let _ = self.0.insert(USER_ID, user_id);
         let _ = self.0.insert(EPOCH, epoch);
     }
@@ -67,8 +78,34 @@ impl TypedSession {
             Flash {
                 kind: kind.to_string(),
                 text: text.into(),
+                link: None,
             },
         );
+    }
+
+    pub fn flash_with_link(&self, kind: &str, text: impl Into<String>, link: FlashLink) {
+        let _ = self.0.insert(
+            FLASH,
+            Flash {
+                kind: kind.to_string(),
+                text: text.into(),
+                link: Some(link),
+            },
+        );
+    }
+
+    /// Units in the customer's cart as last counted (shown in the nav); None when not known.
+    /// Every change to the cart forgets or sets it, so the next page counts again.
+    pub fn cart_count(&self) -> Option<i64> {
+        self.0.get::<i64>(CART_COUNT).ok().flatten()
+    }
+
+    pub fn set_cart_count(&self, n: i64) {
+        let _ = self.0.insert(CART_COUNT, n);
+    }
+
+    pub fn forget_cart_count(&self) {
+        self.0.remove(CART_COUNT);
     }
 
     pub fn take_flash(&self) -> Option<Flash> {

@@ -27,11 +27,25 @@ async fn add_product(b: &Browser, base: &str, name: &str) {
         .click()
         .await
         .expect("click");
-    b.client
+    // The customer stays on the catalog: a message with a link to the cart, and the nav's count.
+    let flash = b
+        .client
         .wait()
-        .for_element(Locator::Css(".cart-lines"))
+        .for_element(Locator::Css("[data-flash]"))
         .await
-        .expect("the cart page");
+        .expect("the added message")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        flash.starts_with(&format!("Added 1 × {name} · View cart (")),
+        "{flash}"
+    );
+    assert_eq!(b.client.current_url().await.unwrap().path(), "/");
+    b.client
+        .find(Locator::Css("nav [data-cart-count]"))
+        .await
+        .expect("the cart count in the nav");
 }
 
 async fn buy_two_products_and_pay(width: u32, height: u32, tag: &str) {
@@ -44,6 +58,22 @@ async fn buy_two_products_and_pay(width: u32, height: u32, tag: &str) {
 
     add_product(&b, &base, "Tea Mug").await;
     add_product(&b, &base, "Green Tea 100 g").await;
+    b.screenshot(&format!("checkout-{tag}-1b-added")).await;
+    let count = b
+        .client
+        .find(Locator::Css("nav [data-cart-count]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(count, "2", "two units in the cart");
+    click(&b, "[data-flash] a[href='/cart']").await;
+    b.client
+        .wait()
+        .for_element(Locator::Css(".cart-lines"))
+        .await
+        .expect("the cart page");
     let lines = b.client.find_all(Locator::Css(".cart-line")).await.unwrap();
     assert_eq!(lines.len(), 2, "two lines in the cart");
     b.screenshot(&format!("checkout-{tag}-2-cart")).await;

@@ -474,6 +474,19 @@ async fn the_eleventh_failed_lookup_within_a_minute_gets_429() {
     let res = staff.post("/counter/lookup", &[("code", "1234")]).await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(res.contains("wait a minute"));
+    // In the counter's own layout: the input, the queue, the way back, and the seconds to wait.
+    assert_eq!(outcome(&res).as_deref(), Some("throttled"));
+    let seconds: i64 = res
+        .attr_of("[data-retry-after]", "data-retry-after")
+        .expect("the seconds left")
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&seconds), "{seconds}");
+    assert!(res.attr_of("[data-counter-input]", "name").is_some());
+    assert!(res
+        .attr_of("[data-queue=to_prepare]", "data-queue")
+        .is_some());
+    assert!(res.attr_of("nav a[href='/counter']", "href").is_some());
     // For the rest of the minute even a right code is refused, and nothing is recorded.
     let res = staff
         .post("/counter/lookup", &[("code", &code_of(&order))])

@@ -5,9 +5,11 @@
 
 mod browser;
 mod browser_counter;
+mod browser_live;
 mod fixtures;
 mod helpers;
 mod invariants;
+mod live;
 
 mod accounts;
 mod admin_orders;

@@ -176,3 +176,15 @@ pub fn order_id(conn: &mut MysqlConnection, order_no: &str) -> Result<Option<i64
         .first(conn)
         .optional()?)
 }
+
+/// The order's id and its pickup code (kept after the hand-over), for the result screen.
+pub fn order_id_and_code(
+    conn: &mut MysqlConnection,
+    order_no: &str,
+) -> Result<Option<(i64, Option<String>)>, AppError> {
+    Ok(orders::table
+        .filter(orders::order_no.eq(order_no))
+        .select((orders::id, orders::pickup_code))
+        .first(conn)
+        .optional()?)
+}

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::throttle::recent_failures;
+use super::throttle::{recent_failures, seconds_until_allowed};
 use super::{handable, store_name, user_name, Handable, StaffMember};
 use crate::db::in_transaction;
 use crate::db::schema::{orders, pickup_lookups, users};
@@ -54,7 +54,7 @@ impl Verdict {
 #[derive(Debug, Clone)]
 pub enum Lookup {
     /// Too many failed lookups by this account within the last minute: nothing was looked up.
-    Throttled,
+    Throttled { retry_after_seconds: i64 },
     /// Not a code (format, check digit, forged or unreadable QR): recorded, no order was read.
     Invalid(InvalidInput),
     /// Looked up and recorded as `pickup_lookups.id = lookup_id`.
@@ -80,7 +80,9 @@ pub fn look_up(
             .for_update()
             .first::<i64>(c)?;
         if recent_failures(c, staff.user_id)? >= super::FAILED_LOOKUPS_PER_MINUTE {
-            return Ok(Lookup::Throttled);
+            return Ok(Lookup::Throttled {
+                retry_after_seconds: seconds_until_allowed(c, staff.user_id)?,
+            });
         }
         let parsed = match parse_counter_input(input, qr_key, code_digits) {
             Ok(parsed) => parsed,
@@ -108,13 +110,13 @@ pub fn look_up(
     })
 }
 
-/// The current state of what an earlier lookup found, for the result page after the redirect.
-/// `None` when the lookup does not exist or was made by someone else.
+/// The current state of what an earlier lookup found, with the digits that were entered, for the
+/// result page after the redirect. `None` when the lookup does not exist or was made by someone else.
 pub fn lookup_result(
     conn: &mut MysqlConnection,
     staff: StaffMember,
     lookup_id: i64,
-) -> Result<Option<Verdict>, AppError> {
+) -> Result<Option<(String, Verdict)>, AppError> {
     let row: Option<(String, Option<i64>)> = pickup_lookups::table
         .filter(pickup_lookups::id.eq(lookup_id))
         .filter(pickup_lookups::staff_user_id.eq(staff.user_id))
@@ -133,12 +135,13 @@ pub fn lookup_result(
             .optional()?,
         None => None,
     };
-    Ok(Some(match order {
+    let verdict = match order {
         Some(order) => judge(conn, order, staff.store_id)?,
         None => Verdict::NotFound {
             code: crate::domain::group_digits(&entered),
         },
-    }))
+    };
+    Ok(Some((entered, verdict)))
 }
 
 fn record(

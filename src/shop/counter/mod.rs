@@ -17,9 +17,9 @@ use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
 use crate::shop::orders::Order;
 
-pub use hand_over::{hand_over, order_id, HandOver};
+pub use hand_over::{hand_over, order_id, order_id_and_code, HandOver};
 pub use lookup::{look_up, lookup_result, Lookup, Verdict};
-pub use queue::{store_queue, Queue, Queued, QUEUE_LIMIT};
+pub use queue::{queue_version, store_queue, Queue, Queued, QUEUE_LIMIT};
 pub use ready::{mark_ready, MarkReady};
 pub use throttle::FAILED_LOOKUPS_PER_MINUTE;
 

@@ -15,6 +15,8 @@ pub struct Queued {
     pub pay_method: PayMethod,
     pub total_cents: i64,
     pub items: i64,
+    /// The pick list: (product name, quantity) per line, in line order.
+    pub lines: Vec<(String, i32)>,
     /// Since when it has waited: confirmed (paid, or placed for at-counter) or made ready.
     pub since: NaiveDateTime,
 }
@@ -62,15 +64,21 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
     let confirmed = load(conn, OrderStatus::Confirmed)?;
     let ready = load(conn, OrderStatus::Ready)?;
     let ids: Vec<i64> = confirmed.iter().chain(&ready).map(|r| r.0).collect();
-    let mut counts: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-    for (id, quantity) in order_lines::table
+    let mut picks: std::collections::HashMap<i64, Vec<(String, i32)>> =
+        std::collections::HashMap::new();
+    for (id, name, quantity) in order_lines::table
         .filter(order_lines::order_id.eq_any(&ids))
-        .select((order_lines::order_id, order_lines::quantity))
-        .load::<(i64, i32)>(conn)?
+        .order((order_lines::order_id, order_lines::id))
+        .select((
+            order_lines::order_id,
+            order_lines::product_name,
+            order_lines::quantity,
+        ))
+        .load::<(i64, String, i32)>(conn)?
     {
-        *counts.entry(id).or_default() += i64::from(quantity);
+        picks.entry(id).or_default().push((name, quantity));
     }
-    let to_queued = |rows: Vec<Row>, ready: bool| -> Vec<Queued> {
+    let mut to_queued = |rows: Vec<Row>, ready: bool| -> Vec<Queued> {
         let mut out: Vec<Queued> = rows
             .into_iter()
             .map(
@@ -90,7 +98,8 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
                         } else {
                             paid.unwrap_or(created)
                         },
-                        items: counts.get(&id).copied().unwrap_or(0),
+                        lines: picks.remove(&id).unwrap_or_default(),
+                        items: 0,
                         pay_method,
                         order_no,
                         customer_name,
@@ -99,6 +108,9 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
                 },
             )
             .collect();
+        for q in &mut out {
+            q.items = q.lines.iter().map(|(_, n)| i64::from(*n)).sum();
+        }
         out.sort_by_key(|q| q.since);
         out
     };
@@ -106,4 +118,33 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
         to_prepare: to_queued(confirmed, false),
         waiting: to_queued(ready, true),
     })
+}
+
+/// A cheap fingerprint of the store's queue, polled by the open counter pages (SPEC §14): per
+/// status, how many orders, the sum and the largest of their ids. A new order, Mark ready, a
+/// hand-over or a cancel — on any instance — changes it. One indexed read (store, status).
+pub fn queue_version(conn: &mut MysqlConnection, store_id: i64) -> Result<String, AppError> {
+    #[derive(QueryableByName)]
+    struct Part {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        status: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id_sum: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id_max: i64,
+    }
+    let parts: Vec<Part> = diesel::sql_query(
+        "SELECT status, COUNT(*) AS n, CAST(SUM(id) AS SIGNED) AS id_sum, MAX(id) AS id_max \
+         FROM orders WHERE store_id = ? AND status IN ('confirmed', 'ready') \
+         GROUP BY status ORDER BY status",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(store_id)
+    .load(conn)?;
+    Ok(parts
+        .iter()
+        .map(|p| format!("{}.{}.{}.{}", p.status, p.n, p.id_sum, p.id_max))
+        .collect::<Vec<_>>()
+        .join("-"))
 }

@@ -11,7 +11,21 @@ async fn the_same_product_is_one_line_and_quantities_cap_at_99() {
     let alice = app.customer("alice").await;
     let added = alice.add_to_cart(mug, "2").await;
     assert_eq!(added.status, StatusCode::SEE_OTHER);
-    assert_eq!(added.location.as_deref(), Some("/cart"));
+    // Back to the catalog (at the product), with the message and the cart's count.
+    assert_eq!(
+        added.location.as_deref(),
+        Some(format!("/#product-{mug}").as_str())
+    );
+    let catalog = alice.get("/").await;
+    assert_eq!(
+        catalog.text_of("[data-flash]").as_deref(),
+        Some("Added 2 × Tea Mug · View cart (2)")
+    );
+    assert_eq!(
+        catalog.attr_of("[data-flash] a", "href").as_deref(),
+        Some("/cart")
+    );
+    assert_eq!(catalog.text_of("[data-cart-count]").as_deref(), Some("2"));
     alice.add_to_cart(mug, "3").await;
     assert_eq!(app.sql_i64("SELECT COUNT(*) FROM cart_items"), 1);
     assert_eq!(app.sql_i64("SELECT quantity FROM cart_items"), 5);
