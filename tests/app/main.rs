@@ -22,3 +22,4 @@ mod counter;
 mod database;
 mod pickup;
 mod security;
+mod sessions;
