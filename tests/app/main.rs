@@ -20,6 +20,7 @@ mod checkout;
 mod cli;
 mod counter;
 mod database;
+mod everywhere;
 mod pickup;
 mod security;
 mod sessions;
