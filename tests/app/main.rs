@@ -25,3 +25,4 @@ mod database;
 mod everywhere;
 mod pickup;
 mod security;
+mod sessions;
