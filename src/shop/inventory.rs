@@ -52,8 +52,8 @@ impl StockSort {
             (StockSort::Name, true) => "p.name DESC, p.id DESC",
             (StockSort::Stock, false) => "p.stock ASC, p.id ASC",
             (StockSort::Stock, true) => "p.stock DESC, p.id DESC",
-            (StockSort::Sales, false) => "p.sales ASC, p.id ASC",
-            (StockSort::Sales, true) => "p.sales DESC, p.id DESC",
+            (StockSort::Sales, false) => "sold ASC, p.id ASC",
+            (StockSort::Sales, true) => "sold DESC, p.id DESC",
             (StockSort::Held, false) => "held ASC, p.id ASC",
             (StockSort::Held, true) => "held DESC, p.id DESC",
             (StockSort::Low, false) => "(p.stock - p.low_stock_threshold) ASC, p.id ASC",
@@ -73,9 +73,11 @@ pub struct StockRow {
     pub name: String,
     #[diesel(sql_type = Integer)]
     pub stock: i32,
-    #[diesel(sql_type = Integer)]
-    pub sales: i32,
-    /// Units in `pending_payment` orders: taken from the shelf but not paid for yet.
+    /// Units in paid orders (a captured payment) that are not cancelled.
+    #[diesel(sql_type = BigInt)]
+    pub sold: i64,
+    /// Units in orders not paid yet (awaiting online payment, or to be paid at the counter):
+    /// taken from the shelf, but not sold.
     #[diesel(sql_type = BigInt)]
     pub held: i64,
     #[diesel(sql_type = Integer)]
@@ -97,12 +99,16 @@ pub fn stock_overview(
     descending: bool,
 ) -> Result<Vec<StockRow>, AppError> {
     let query = format!(
-        "SELECT p.id, p.sku, p.name, p.stock, p.sales, \
+        "SELECT p.id, p.sku, p.name, p.stock, \
+                CAST(p.sales - COALESCE(h.held, 0) AS SIGNED) AS sold, \
                 CAST(COALESCE(h.held, 0) AS SIGNED) AS held, p.low_stock_threshold, p.active \
          FROM products p \
          LEFT JOIN (SELECT l.product_id, SUM(l.quantity) AS held \
                     FROM orders o JOIN order_lines l ON l.order_id = o.id \
-                    WHERE o.status = 'pending_payment' GROUP BY l.product_id) h \
+                    WHERE o.status IN ('pending_payment', 'confirmed', 'ready') \
+                      AND NOT EXISTS (SELECT 1 FROM payments pay \
+                                      WHERE pay.order_id = o.id AND pay.status = 'captured') \
+                    GROUP BY l.product_id) h \
            ON h.product_id = p.id \
          ORDER BY {}",
         sort.order_by(descending)

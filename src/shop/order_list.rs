@@ -286,6 +286,25 @@ fn with_names(
         .collect())
 }
 
+/// Orders for an export, newest first: at most `limit` of them older than `before` (all when None).
+/// The export reads the whole list this way, one batch at a time, so it never holds it all.
+pub fn export_batch(
+    conn: &mut MysqlConnection,
+    f: &OrderFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<OrderRow>, AppError> {
+    let (mut sql, mut binds) = conditions(conn, f)?;
+    if let Some(id) = before {
+        sql.push_str(" AND o.id < ?");
+        binds.push(Bind::Int(id));
+    }
+    let statement = format!("{SELECT}{sql} ORDER BY o.id DESC LIMIT {}", limit.max(1));
+    let heads: Vec<OrderHead> =
+        bound(diesel::sql_query(statement).into_boxed(), binds).load(conn)?;
+    with_names(conn, heads)
+}
+
 /// One line of MySQL's plan for a page's statement.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct PlanLine {

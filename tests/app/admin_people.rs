@@ -359,9 +359,14 @@ async fn the_dashboard_counts_today_in_shop_time() {
         page.text_of("[data-figure=orders-today]").as_deref(),
         Some("4")
     );
+    // Sold counts paid units only (2 + 1 + 3); the unpaid order's unit is held.
     assert_eq!(
         page.text_of("[data-figure=units-sold-today]").as_deref(),
-        Some("7")
+        Some("6")
+    );
+    assert_eq!(
+        page.text_of("[data-figure=units-held-today]").as_deref(),
+        Some("1")
     );
     assert_eq!(
         page.text_of("[data-today-status=confirmed]").as_deref(),

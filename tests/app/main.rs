@@ -12,6 +12,7 @@ mod invariants;
 mod live;
 
 mod accounts;
+mod admin_money;
 mod admin_orders;
 mod admin_people;
 mod admin_products;

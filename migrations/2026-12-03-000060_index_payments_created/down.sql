@@ -1,0 +1,1 @@
+DROP INDEX ix_payments_created ON payments;

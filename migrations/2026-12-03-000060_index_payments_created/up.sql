@@ -1,0 +1,1 @@
+CREATE INDEX ix_payments_created ON payments (created_at);

@@ -1,0 +1,1 @@
+DROP INDEX ix_payments_refunded ON payments;

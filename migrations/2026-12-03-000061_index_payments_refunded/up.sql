@@ -1,0 +1,1 @@
+CREATE INDEX ix_payments_refunded ON payments (refunded_at);
