@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::auth::{Ctx, Customer};
 use super::catalog::catalog_page;
-use super::csrf::Form;
+use super::csrf::{Form, NoFields};
 use super::page::{money, render_status, see_other, Page};
 use crate::domain::{Quantity, QuantityError};
 use crate::error::AppError;
@@ -188,10 +188,6 @@ async fn update(
     ctx.flash("ok", "Cart updated.");
     Ok(see_other("/cart"))
 }
-
-/// A form whose only field is the CSRF token (checked by `Form`).
-#[derive(Deserialize)]
-pub struct NoFields {}
 
 #[post("/cart/items/{product_id}/delete")]
 async fn remove(

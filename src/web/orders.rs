@@ -7,8 +7,7 @@ use chrono::{NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::Customer;
-use super::cart::NoFields;
-use super::csrf::Form;
+use super::csrf::{Form, NoFields};
 use super::page::{money, render, see_other, Page};
 use super::pickup_view::{pickup_view, PickupView};
 use super::submit;
