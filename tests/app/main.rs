@@ -23,3 +23,4 @@ mod database;
 mod everywhere;
 mod pickup;
 mod security;
+mod sessions;
