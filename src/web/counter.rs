@@ -137,8 +137,6 @@ async fn load_queue(staff: &Staff) -> Result<QueueView, AppError> {
     let store_id = staff.store_id()?;
     let (queue, version) = staff
         .ctx
-        .state
-        .db
         .run(move |c| {
             let version = counter::queue_version(c, store_id)?;
             Ok((counter::store_queue(c, store_id)?, version))
@@ -214,8 +212,6 @@ async fn live_queue(staff: Staff, q: web::Query<LiveQuery>) -> Result<HttpRespon
     if let Some(shown) = q.into_inner().v {
         let version = staff
             .ctx
-            .state
-            .db
             .run(move |c| counter::queue_version(c, store_id))
             .await?;
         if with_minute(&version, Utc::now().naive_utc()) == shown {
@@ -248,8 +244,6 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
     let entered = input.clone();
     let outcome = staff
         .ctx
-        .state
-        .db
         .run(move |c| {
             counter::look_up(
                 c,
@@ -297,8 +291,6 @@ async fn lookup_result(staff: Staff, path: web::Path<i64>) -> Result<HttpRespons
     let lookup_id = path.into_inner();
     let (entered, verdict) = staff
         .ctx
-        .state
-        .db
         .run(move |c| counter::lookup_result(c, who, lookup_id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -451,8 +443,6 @@ async fn mark_ready(
     let order_no = path.into_inner();
     let outcome = staff
         .ctx
-        .state
-        .db
         .run(move |c| counter::mark_ready(c, who, &order_no))
         .await?;
     match outcome {

@@ -7,8 +7,7 @@ use chrono::{NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::Customer;
-use super::cart::NoFields;
-use super::csrf::Form;
+use super::csrf::{Form, NoFields};
 use super::page::{live_part, live_unchanged, money, render, see_other, Page};
 use super::pickup_view::{pickup_view, PickupView};
 use super::submit;
@@ -69,8 +68,6 @@ async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpRespon
             .ok_or_else(|| AppError::Invalid("page: must be a page number.".into()))?,
     };
     let (rows, more, items) = ctx
-        .state
-        .db
         .run(move |c| {
             let (rows, more) = customer_orders::orders_page(c, user.id, page_no)?;
             let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
@@ -185,8 +182,6 @@ fn explanation(order: &Order, window_passed: bool) -> Option<String> {
 async fn order_page(customer: Customer, order_no: OrderNo) -> Result<OrderPage, AppError> {
     let Customer { ctx, user } = customer;
     let (order, lines, store_name) = ctx
-        .state
-        .db
         .run(move |c| customer_orders::own_order(c, user.id, order_no.as_str()))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -268,8 +263,6 @@ async fn live(
         let no = order_no.clone();
         let status = customer
             .ctx
-            .state
-            .db
             .run(move |c| customer_orders::own_order_status(c, user_id, no.as_str()))
             .await?
             .ok_or(AppError::NotFound)?;
@@ -293,8 +286,6 @@ async fn own_order(customer: &Customer, order_no: String) -> Result<Order, AppEr
     let user_id = customer.user.id;
     customer
         .ctx
-        .state
-        .db
         .run(move |c| customer_orders::own_order_row(c, user_id, order_no.as_str()))
         .await?
         .ok_or(AppError::NotFound)
@@ -318,8 +309,6 @@ async fn pay(
     let digits = ctx.state.settings.pickup_code_digits;
     let back = format!("/orders/{}", order.order_no);
     let paid = ctx
-        .state
-        .db
         .run(move |c| payment::pay(c, &order, &token, &DemoProvider, digits))
         .await?;
     let (kind, text) = match paid {
@@ -361,8 +350,6 @@ async fn cancel(
     let (order_id, user_id) = (order.id, customer.user.id);
     let back = format!("/orders/{}", order.order_no);
     let result = ctx
-        .state
-        .db
         .run(move |c| customer_orders::cancel(c, order_id, user_id))
         .await;
     match result {

@@ -137,8 +137,6 @@ async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
     let offset_seconds = i64::from(offset.local_minus_utc());
     let (d, t) = admin
         .ctx
-        .state
-        .db
         .run(move |conn| {
             Ok((
                 dashboard::dashboard(conn, start, end)?,
