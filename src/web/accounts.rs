@@ -82,7 +82,6 @@ async fn login(ctx: Ctx, form: Form<LoginForm>) -> Result<HttpResponse, AppError
     let username = username.trim().to_string();
     let name = username.clone();
     let outcome = ctx
-        .state
         .db
         .run(move |conn| accounts::log_in(conn, &name, &password))
         .await?;
@@ -149,7 +148,6 @@ async fn register(ctx: Ctx, form: Form<RegisterForm>) -> Result<HttpResponse, Ap
     if username_error.is_none() && password_error.is_none() {
         let (u, d) = (username.clone(), display_name.clone());
         let created = ctx
-            .state
             .db
             .run(move |conn| {
                 accounts::create_account(
@@ -206,8 +204,7 @@ struct LogoutForm {
 async fn logout(ctx: Ctx, form: Form<LogoutForm>) -> Result<HttpResponse, AppError> {
     if let (Some(user), Some(_)) = (&ctx.user, &form.0.everywhere) {
         let id = user.id;
-        ctx.state
-            .db
+        ctx.db
             .run(move |conn| accounts::bump_session_epoch(conn, id))
             .await?;
     }

@@ -86,7 +86,6 @@ async fn checkout_page(
     let ctx = &customer.ctx;
     let user_id = customer.user.id;
     let (lines, all_stores) = ctx
-        .state
         .db
         .run(move |c| Ok((cart::selected_lines(c, user_id)?, stores::active_stores(c)?)))
         .await?;
@@ -243,10 +242,15 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
     };
 
     // Buyers of a hot product queue here, in the app, before they take a database connection.
-    let ids = state
+    let ids = customer
+        .ctx
         .db
         .run(move |c| cart::selected_product_ids(c, user_id))
         .await?;
+    if state.admission.would_wait(&ids) {
+        // Queue as a cheap task, not while holding a connection others could use.
+        customer.ctx.db.release();
+    }
     let admitted = state.admission.admit(ids).await;
     let req = CheckoutRequest {
         user_id,
@@ -258,7 +262,7 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
         payment_window_seconds: state.settings.payment_window_seconds,
         pickup_code_digits: state.settings.pickup_code_digits,
     };
-    let placed = state.db.run(move |c| place_order(c, &req)).await;
+    let placed = customer.ctx.db.run(move |c| place_order(c, &req)).await;
     drop(admitted);
     match placed? {
         Placed::Created { order_no } => {

@@ -129,7 +129,6 @@ async fn index(staff: Staff) -> Result<HttpResponse, AppError> {
     let store_id = staff.store_id()?;
     let queue = staff
         .ctx
-        .state
         .db
         .run(move |c| counter::store_queue(c, store_id))
         .await?;
@@ -152,7 +151,6 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
     let entered = input.clone();
     let outcome = staff
         .ctx
-        .state
         .db
         .run(move |c| {
             counter::look_up(
@@ -173,7 +171,6 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
             let store_id = who.store_id;
             let queue = staff
                 .ctx
-                .state
                 .db
                 .run(move |c| counter::store_queue(c, store_id))
                 .await?;
@@ -195,7 +192,6 @@ async fn lookup_result(staff: Staff, path: web::Path<i64>) -> Result<HttpRespons
     let lookup_id = path.into_inner();
     let verdict = staff
         .ctx
-        .state
         .db
         .run(move |c| counter::lookup_result(c, who, lookup_id))
         .await?
@@ -220,7 +216,8 @@ async fn hand_over(
     let who = staff_member(&staff)?;
     let order_no = path.into_inner();
     let state = staff.ctx.state.clone();
-    let order_id = state
+    let order_id = staff
+        .ctx
         .db
         .run(move |c| counter::order_id(c, &order_no))
         .await?
@@ -237,7 +234,8 @@ async fn hand_over(
         Some(order_id),
     )?;
     let collected = payment_collected.is_some_and(|v| !v.is_empty() && v != "0");
-    let outcome = state
+    let outcome = staff
+        .ctx
         .db
         .run(move |c| counter::hand_over(c, who, order_id, &token, collected))
         .await?;
@@ -316,7 +314,6 @@ async fn mark_ready(
     let order_no = path.into_inner();
     let outcome = staff
         .ctx
-        .state
         .db
         .run(move |c| counter::mark_ready(c, who, &order_no))
         .await?;

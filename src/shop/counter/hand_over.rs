@@ -2,9 +2,11 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use super::{handable, store_name, user_name, Handable, StaffMember};
 use crate::db::schema::{orders, payments};
+use crate::db::Prepared;
 use crate::db::{in_transaction, Rollback};
 use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
 use crate::error::AppError;
@@ -86,24 +88,20 @@ fn hand_over_body(
             return Ok(HandOver::AlreadySubmitted { order_no });
         }
     }
-    let payable: &[PayMethod] = if payment_collected {
-        &[PayMethod::Online, PayMethod::AtCounter]
+    // Two texts (with or without at-counter payment): two cached statements.
+    let sql = if payment_collected {
+        "UPDATE orders SET status = 'picked_up', picked_up_at = NOW(), picked_up_by = ? \
+         WHERE id = ? AND status IN ('confirmed', 'ready') AND store_id = ? \
+         AND pay_method IN ('online', 'at_counter')"
     } else {
-        &[PayMethod::Online]
+        "UPDATE orders SET status = 'picked_up', picked_up_at = NOW(), picked_up_by = ? \
+         WHERE id = ? AND status IN ('confirmed', 'ready') AND store_id = ? AND pay_method = 'online'"
     };
-    let matched = diesel::update(
-        orders::table
-            .filter(orders::id.eq(order_id))
-            .filter(orders::status.eq_any(OrderStatus::ACTIVE))
-            .filter(orders::store_id.eq(staff.store_id))
-            .filter(orders::pay_method.eq_any(payable)),
-    )
-    .set((
-        orders::status.eq(OrderStatus::PickedUp),
-        orders::picked_up_at.eq(crate::db::now_nullable()),
-        orders::picked_up_by.eq(staff.user_id),
-    ))
-    .execute(conn)?;
+    let matched = Prepared::new(sql)
+        .bind::<BigInt, _>(staff.user_id)
+        .bind::<BigInt, _>(order_id)
+        .bind::<BigInt, _>(staff.store_id)
+        .execute(conn)?;
     let order: Order = orders::table
         .find(order_id)
         .select(Order::as_select())

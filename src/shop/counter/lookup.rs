@@ -8,6 +8,7 @@ use super::throttle::recent_failures;
 use super::{handable, store_name, user_name, Handable, StaffMember};
 use crate::db::in_transaction;
 use crate::db::schema::{orders, pickup_lookups, users};
+use crate::db::Prepared;
 use crate::domain::{
     digits_only, parse_counter_input, CounterInput, InvalidInput, LookupOutcome, OrderStatus,
 };
@@ -149,15 +150,16 @@ fn record(
     order_id: Option<i64>,
 ) -> Result<i64, AppError> {
     let entered: String = entered.chars().take(32).collect();
-    diesel::insert_into(pickup_lookups::table)
-        .values((
-            pickup_lookups::store_id.eq(staff.store_id),
-            pickup_lookups::staff_user_id.eq(staff.user_id),
-            pickup_lookups::entered.eq(&entered),
-            pickup_lookups::outcome.eq(outcome),
-            pickup_lookups::order_id.eq(order_id),
-        ))
-        .execute(conn)?;
+    Prepared::new(
+        "INSERT INTO pickup_lookups (store_id, staff_user_id, entered, outcome, order_id) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(staff.store_id)
+    .bind::<diesel::sql_types::BigInt, _>(staff.user_id)
+    .bind::<diesel::sql_types::Text, _>(entered)
+    .bind::<diesel::sql_types::Text, _>(outcome.as_str())
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, _>(order_id)
+    .execute(conn)?;
     Ok(diesel::select(last_insert_id()).get_result(conn)?)
 }
 

@@ -159,7 +159,6 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
         || errors.page.is_some();
     let (stores, page) = admin
         .ctx
-        .state
         .db
         .run(move |conn| {
             let stores = stores::all_stores(conn)?;
@@ -291,7 +290,6 @@ async fn order_page(
 ) -> Result<HttpResponse, AppError> {
     let d = admin
         .ctx
-        .state
         .db
         .run(move |conn| order_detail::order_detail(conn, &order_no))
         .await?;
@@ -383,7 +381,6 @@ async fn cancel(
     let no = order_no.clone();
     let order = admin
         .ctx
-        .state
         .db
         .run(move |conn| crate::shop::orders::by_order_no(conn, &no))
         .await?
@@ -412,7 +409,6 @@ async fn cancel(
     let (admin_id, order_id) = (admin.user.id, order.id);
     let outcome = admin
         .ctx
-        .state
         .db
         .run(move |conn| order_detail::cancel_by_admin(conn, order_id, admin_id, &token, &text))
         .await?;

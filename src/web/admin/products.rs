@@ -112,7 +112,7 @@ async fn list_page(
     errors: ProductErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let all = admin.ctx.state.db.run(products::all_products).await?;
+    let all = admin.ctx.db.run(products::all_products).await?;
     let symbol = &admin.ctx.state.settings.currency_symbol;
     let products = all
         .into_iter()
@@ -166,7 +166,6 @@ async fn create(admin: Admin, form: Form<ProductFields>) -> Result<HttpResponse,
         let shown = name.clone();
         let created = admin
             .ctx
-            .state
             .db
             .run(move |conn| {
                 let new = NewProduct {
@@ -202,7 +201,6 @@ async fn edit_page(
 ) -> Result<HttpResponse, AppError> {
     let product = admin
         .ctx
-        .state
         .db
         .run(move |conn| products::product(conn, id))
         .await?;
@@ -265,7 +263,6 @@ async fn edit(
     let shown = name.clone();
     let found = admin
         .ctx
-        .state
         .db
         .run(move |conn| {
             products::update_product(
@@ -293,7 +290,6 @@ async fn edit(
 async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
     let done = admin
         .ctx
-        .state
         .db
         .run(move |conn| products::set_active(conn, id, active))
         .await?;

@@ -74,7 +74,6 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let (all, stores) = admin
         .ctx
-        .state
         .db
         .run(|conn| Ok((staff::all_staff(conn)?, stores::all_stores(conn)?)))
         .await?;
@@ -136,7 +135,6 @@ async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, A
         let (u, p) = (username.clone(), f.password.clone());
         let created = admin
             .ctx
-            .state
             .db
             .run(move |conn| {
                 let store = stores::all_stores(conn)?
@@ -191,7 +189,6 @@ async fn member_page(
 ) -> Result<HttpResponse, AppError> {
     let m = admin
         .ctx
-        .state
         .db
         .run(move |conn| staff::staff_member(conn, id))
         .await?;
@@ -229,7 +226,6 @@ async fn reset_password(
     }
     admin
         .ctx
-        .state
         .db
         .run(move |conn| staff::reset_staff_password(conn, id, &password))
         .await?;
@@ -243,7 +239,6 @@ async fn reset_password(
 async fn set_disabled(admin: Admin, id: i64, disabled: bool) -> Result<HttpResponse, AppError> {
     let changed = admin
         .ctx
-        .state
         .db
         .run(move |conn| staff::set_staff_disabled(conn, id, disabled))
         .await?;

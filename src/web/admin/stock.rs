@@ -53,7 +53,6 @@ async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse
     let descending = q.dir == "desc";
     let rows = admin
         .ctx
-        .state
         .db
         .run(move |conn| inventory::stock_overview(conn, sort, descending))
         .await?;
@@ -138,7 +137,6 @@ async fn ledger_page(
 ) -> Result<HttpResponse, AppError> {
     let (product, held, (entries, older)) = admin
         .ctx
-        .state
         .db
         .run(move |conn| {
             Ok((
@@ -249,7 +247,6 @@ async fn adjust(
     let note = r.clone();
     let outcome = admin
         .ctx
-        .state
         .db
         .run(move |conn| inventory::adjust(conn, product_id, d, actor, &note))
         .await?;

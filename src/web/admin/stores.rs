@@ -51,7 +51,7 @@ async fn page(
     errors: StoreErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let stores = admin.ctx.state.db.run(stores::all_stores).await?;
+    let stores = admin.ctx.db.run(stores::all_stores).await?;
     render_status(
         &StoresPage {
             page: admin.ctx.page("Stores"),
@@ -91,7 +91,6 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
         let shown = name.clone();
         let created = admin
             .ctx
-            .state
             .db
             .run(move |conn| stores::create_store(conn, &c, &name, &address))
             .await?;
@@ -113,7 +112,6 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
 async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
     let changed = admin
         .ctx
-        .state
         .db
         .run(move |conn| stores::set_store_active(conn, id, active))
         .await?;
