@@ -92,6 +92,18 @@ impl<O> Rollback<O> {
     }
 }
 
+impl<R> Rollback<R> {
+    /// The outcome of a finished transaction whose success and refusal are different types:
+    /// `Ok(Ok(committed))`, `Ok(Err(refused))`, or the error.
+    pub fn outcome<T>(result: Result<T, Rollback<R>>) -> Result<Result<T, R>, AppError> {
+        match result {
+            Ok(done) => Ok(Ok(done)),
+            Err(Rollback::Refused(refused)) => Ok(Err(refused)),
+            Err(Rollback::Failed(e)) => Err(e),
+        }
+    }
+}
+
 /// For operations whose outcomes include "busy": lock conflicts that outlasted the retries
 /// (`AppError::Busy`) become that outcome instead of an error page.
 pub fn busy_as<O>(result: Result<O, AppError>, busy: O) -> Result<O, AppError> {
@@ -191,6 +203,21 @@ pub fn migrate(conn: &mut MysqlConnection) -> anyhow::Result<Vec<String>> {
 /// True when the database answers a trivial query.
 pub fn ping(conn: &mut MysqlConnection) -> bool {
     conn.batch_execute("SELECT 1").is_ok()
+}
+
+/// The one number a `SELECT … AS n` answers (a SUM over no rows is NULL: 0 here).
+#[derive(diesel::QueryableByName)]
+pub struct Number {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+    n: Option<i64>,
+}
+
+/// Runs a `SELECT … AS n` query that answers one number.
+pub fn number<'q, Q>(conn: &mut MysqlConnection, query: Q) -> Result<i64, AppError>
+where
+    Q: RunQueryDsl<MysqlConnection> + diesel::query_dsl::LoadQuery<'q, MysqlConnection, Number>,
+{
+    Ok(query.get_result::<Number>(conn)?.n.unwrap_or(0))
 }
 
 /// The database clock (UTC on our connections) as a nullable DATETIME, for `SET paid_at = NOW()`.

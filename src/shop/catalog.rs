@@ -17,6 +17,7 @@ pub struct Product {
     pub price_cents: i64,
     pub stock: i32,
     pub sales: i32,
+    pub low_stock_threshold: i32,
     pub active: bool,
 }
 

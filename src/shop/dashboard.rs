@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Datetime, Nullable, Text};
+use diesel::sql_types::{BigInt, Datetime, Text};
 
 use crate::domain::OrderStatus;
 use crate::error::AppError;
@@ -51,19 +51,16 @@ pub fn dashboard(
     .bind::<Datetime, _>(day_end)
     .load(conn)?;
 
-    #[derive(QueryableByName)]
-    struct Units {
-        #[diesel(sql_type = Nullable<BigInt>)]
-        units: Option<i64>,
-    }
-    let units: Units = diesel::sql_query(
-        "SELECT CAST(SUM(l.quantity) AS SIGNED) AS units FROM orders o \
+    let units_sold_today = crate::db::number(
+        conn,
+        diesel::sql_query(
+            "SELECT CAST(SUM(l.quantity) AS SIGNED) AS n FROM orders o \
          JOIN order_lines l ON l.order_id = o.id \
          WHERE o.created_at >= ? AND o.created_at < ? AND o.status <> 'cancelled'",
-    )
-    .bind::<Datetime, _>(day_start)
-    .bind::<Datetime, _>(day_end)
-    .get_result(conn)?;
+        )
+        .bind::<Datetime, _>(day_start)
+        .bind::<Datetime, _>(day_end),
+    )?;
 
     let waiting_per_store: Vec<StoreWaiting> = diesel::sql_query(
         "SELECT s.name AS store_name, \
@@ -78,7 +75,7 @@ pub fn dashboard(
 
     Ok(Dashboard {
         today_by_status,
-        units_sold_today: units.units.unwrap_or(0),
+        units_sold_today,
         waiting_per_store,
         low_stock: inventory::low_stock(conn)?,
     })

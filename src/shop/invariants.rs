@@ -59,13 +59,7 @@ pub const INVARIANTS: &[Invariant] = &[
 impl Invariant {
     /// How many rows break this invariant now (0 = it holds).
     pub fn violations(&self, conn: &mut MysqlConnection) -> Result<i64, AppError> {
-        #[derive(QueryableByName)]
-        struct N {
-            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
-            n: Option<i64>,
-        }
-        let row: N = diesel::sql_query(format!("SELECT CAST(({}) AS SIGNED) AS n", self.query))
-            .get_result(conn)?;
-        Ok(row.n.unwrap_or(0))
+        let query = format!("SELECT CAST(({}) AS SIGNED) AS n", self.query);
+        crate::db::number(conn, diesel::sql_query(query))
     }
 }

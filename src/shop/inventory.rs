@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Text};
 
 use crate::db::in_transaction;
 use crate::db::schema::{orders, products, stock_movements, users};
@@ -208,19 +208,15 @@ pub fn stocked_product(conn: &mut MysqlConnection, id: i64) -> Result<StockedPro
 
 /// Units held by unpaid orders of one product.
 pub fn held_units(conn: &mut MysqlConnection, product_id: i64) -> Result<i64, AppError> {
-    #[derive(QueryableByName)]
-    struct Held {
-        #[diesel(sql_type = Nullable<BigInt>)]
-        held: Option<i64>,
-    }
-    let h: Held = diesel::sql_query(
-        "SELECT CAST(SUM(l.quantity) AS SIGNED) AS held FROM order_lines l \
-         JOIN orders o ON o.id = l.order_id \
-         WHERE l.product_id = ? AND o.status = 'pending_payment'",
+    crate::db::number(
+        conn,
+        diesel::sql_query(
+            "SELECT CAST(SUM(l.quantity) AS SIGNED) AS n FROM order_lines l \
+             JOIN orders o ON o.id = l.order_id \
+             WHERE l.product_id = ? AND o.status = 'pending_payment'",
+        )
+        .bind::<BigInt, _>(product_id),
     )
-    .bind::<BigInt, _>(product_id)
-    .get_result(conn)?;
-    Ok(h.held.unwrap_or(0))
 }
 
 /// The admin's stock adjustment (signed delta, reason) as one transaction: see `adjust_stock`.

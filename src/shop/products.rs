@@ -9,38 +9,24 @@ use diesel::prelude::*;
 use crate::db::in_transaction;
 use crate::db::schema::products;
 use crate::error::AppError;
-use crate::shop::catalog::{create_product, CreateProduct, NewProduct};
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = products)]
-#[diesel(check_for_backend(diesel::mysql::Mysql))]
-pub struct ManagedProduct {
-    pub id: i64,
-    pub sku: String,
-    pub name: String,
-    pub description: String,
-    pub price_cents: i64,
-    pub stock: i32,
-    pub low_stock_threshold: i32,
-    pub active: bool,
-}
+use crate::shop::catalog::{create_product, CreateProduct, NewProduct, Product};
 
 /// Every product, active first, then by name.
-pub fn all_products(conn: &mut MysqlConnection) -> Result<Vec<ManagedProduct>, AppError> {
+pub fn all_products(conn: &mut MysqlConnection) -> Result<Vec<Product>, AppError> {
     Ok(products::table
         .order((
             products::active.desc(),
             products::name.asc(),
             products::id.asc(),
         ))
-        .select(ManagedProduct::as_select())
+        .select(Product::as_select())
         .load(conn)?)
 }
 
-pub fn product(conn: &mut MysqlConnection, id: i64) -> Result<ManagedProduct, AppError> {
+pub fn product(conn: &mut MysqlConnection, id: i64) -> Result<Product, AppError> {
     Ok(products::table
         .find(id)
-        .select(ManagedProduct::as_select())
+        .select(Product::as_select())
         .first(conn)?)
 }
 

@@ -21,5 +21,6 @@ mod checkout;
 mod cli;
 mod counter;
 mod database;
+mod everywhere;
 mod pickup;
 mod security;

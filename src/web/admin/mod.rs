@@ -9,7 +9,14 @@ mod staff;
 mod stock;
 mod stores;
 
-use actix_web::web;
+use actix_web::{web, HttpResponse};
+use diesel::MysqlConnection;
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::web::auth::Admin;
+use crate::web::csrf::{Form, NoFields};
+use crate::web::page::see_other;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     dashboard::routes(cfg);
@@ -19,6 +26,60 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     stores::routes(cfg);
     staff::routes(cfg);
     lookups::routes(cfg);
+}
+
+/// The on/off buttons of the admin lists: the last path segment says which way
+/// (`/admin/stores/3/disable`, `/admin/products/7/activate`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Switch {
+    Enable,
+    Disable,
+    Activate,
+    Deactivate,
+}
+
+impl Switch {
+    /// Enable and activate turn the thing on.
+    pub fn on(self) -> bool {
+        matches!(self, Switch::Enable | Switch::Activate)
+    }
+}
+
+/// What the flash says after a switch: turned on or off now, or it already was.
+pub struct Said {
+    pub turned_on: &'static str,
+    pub turned_off: &'static str,
+    pub already_on: &'static str,
+    pub already_off: &'static str,
+}
+
+/// A list whose rows have an on/off button: where the list is, what the flash says, and the change
+/// itself (`true` when something changed).
+pub trait Switchable: 'static {
+    const LIST: &'static str;
+    const SAID: Said;
+    fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError>;
+}
+
+/// `POST {list}/{id}/{enable|disable|activate|deactivate}`: switches one row, flashes what it came
+/// to, and goes back to the list.
+pub async fn switch<T: Switchable>(
+    admin: Admin,
+    path: web::Path<(i64, Switch)>,
+    _form: Form<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let (id, switch) = path.into_inner();
+    let on = switch.on();
+    let changed = admin.ctx.db.run(move |c| T::change(c, id, on)).await?;
+    let text = match (changed, on) {
+        (true, true) => T::SAID.turned_on,
+        (true, false) => T::SAID.turned_off,
+        (false, true) => T::SAID.already_on,
+        (false, false) => T::SAID.already_off,
+    };
+    admin.ctx.flash("ok", text);
+    Ok(see_other(T::LIST))
 }
 
 /// An optional id from a query or form field: empty is None, junk is an error message.

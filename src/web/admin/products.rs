@@ -4,15 +4,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
+use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::text_field;
+use super::{switch, text_field, Said, Switchable};
 use crate::domain::parse_price;
 use crate::error::AppError;
-use crate::shop::catalog::{CreateProduct, NewProduct};
-use crate::shop::products::{self, Activation, ManagedProduct, ProductEdit};
+use crate::shop::catalog::{CreateProduct, NewProduct, Product};
+use crate::shop::products::{self, Activation, ProductEdit};
 use crate::web::auth::Admin;
-use crate::web::csrf::{Form, NoFields};
+use crate::web::csrf::Form;
 use crate::web::page::{money, render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -20,8 +21,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(create)
         .service(edit_form)
         .service(edit)
-        .service(deactivate)
-        .service(activate);
+        .route(
+            "/admin/products/{id}/{switch:(activate|deactivate)}",
+            web::post().to(switch::<ProductSwitch>),
+        );
 }
 
 /// What the product forms hold, as typed, and the message next to each field.
@@ -63,7 +66,7 @@ impl ProductErrors {
 }
 
 struct ProductLine {
-    p: ManagedProduct,
+    p: Product,
     price: String,
 }
 
@@ -80,7 +83,7 @@ struct ProductsPage {
 #[template(path = "admin/product_edit.html")]
 struct EditPage {
     page: Page,
-    product: ManagedProduct,
+    product: Product,
     form: ProductFields,
     errors: ProductErrors,
 }
@@ -287,36 +290,18 @@ async fn edit(
     Ok(see_other("/admin/products"))
 }
 
-async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
-    let done = admin
-        .ctx
-        .db
-        .run(move |conn| products::set_active(conn, id, active))
-        .await?;
-    let text = match (done, active) {
-        (Activation::Changed, true) => "Product reactivated: customers can buy it again.",
-        (Activation::Changed, false) => "Product deactivated: it can no longer be checked out.",
-        (Activation::Unchanged, true) => "That product was already active.",
-        (Activation::Unchanged, false) => "That product was already inactive.",
+/// The enable / disable buttons.
+struct ProductSwitch;
+
+impl Switchable for ProductSwitch {
+    const LIST: &'static str = "/admin/products";
+    const SAID: Said = Said {
+        turned_on: "Product reactivated: customers can buy it again.",
+        turned_off: "Product deactivated: it can no longer be checked out.",
+        already_on: "That product was already active.",
+        already_off: "That product was already inactive.",
     };
-    admin.ctx.flash("ok", text);
-    Ok(see_other("/admin/products"))
-}
-
-#[post("/admin/products/{id}/deactivate")]
-async fn deactivate(
-    admin: Admin,
-    path: web::Path<i64>,
-    _form: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_active(admin, path.into_inner(), false).await
-}
-
-#[post("/admin/products/{id}/activate")]
-async fn activate(
-    admin: Admin,
-    path: web::Path<i64>,
-    _form: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_active(admin, path.into_inner(), true).await
+    fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
+        Ok(products::set_active(conn, id, on)? == Activation::Changed)
+    }
 }

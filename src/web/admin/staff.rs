@@ -3,9 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
+use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::{optional_id, text_field};
+use super::{optional_id, switch, text_field, Said, Switchable};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts::{self, CreateAccount, NewAccount};
@@ -13,7 +14,7 @@ use crate::shop::staff::{self, StaffMember};
 use crate::shop::stores::{self, Store};
 use crate::web::auth::Admin;
 use crate::web::clock::shop_time;
-use crate::web::csrf::{Form, NoFields};
+use crate::web::csrf::Form;
 use crate::web::page::{render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -21,8 +22,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(create)
         .service(member)
         .service(reset_password)
-        .service(disable)
-        .service(enable);
+        .route(
+            "/admin/staff/{id}/{switch:(enable|disable)}",
+            web::post().to(switch::<StaffSwitch>),
+        );
 }
 
 #[derive(Default, Deserialize)]
@@ -98,13 +101,8 @@ async fn page(
 
 #[get("/admin/staff")]
 async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
-    page(
-        &admin,
-        StaffFields::default(),
-        StaffErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let (fields, errors) = Default::default();
+    page(&admin, fields, errors, StatusCode::OK).await
 }
 
 #[post("/admin/staff")]
@@ -236,36 +234,18 @@ async fn reset_password(
     Ok(see_other(&format!("/admin/staff/{id}")))
 }
 
-async fn set_disabled(admin: Admin, id: i64, disabled: bool) -> Result<HttpResponse, AppError> {
-    let changed = admin
-        .ctx
-        .db
-        .run(move |conn| staff::set_staff_disabled(conn, id, disabled))
-        .await?;
-    let text = match (changed, disabled) {
-        (true, true) => "Account disabled: its open sessions ended at once.",
-        (true, false) => "Account enabled: it can log in again.",
-        (false, true) => "That account was already disabled.",
-        (false, false) => "That account was already enabled.",
+/// The enable / disable buttons.
+struct StaffSwitch;
+
+impl Switchable for StaffSwitch {
+    const LIST: &'static str = "/admin/staff";
+    const SAID: Said = Said {
+        turned_on: "Account enabled: it can log in again.",
+        turned_off: "Account disabled: its open sessions ended at once.",
+        already_on: "That account was already enabled.",
+        already_off: "That account was already disabled.",
     };
-    admin.ctx.flash("ok", text);
-    Ok(see_other("/admin/staff"))
-}
-
-#[post("/admin/staff/{user_id}/disable")]
-async fn disable(
-    admin: Admin,
-    path: web::Path<i64>,
-    _f: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_disabled(admin, path.into_inner(), true).await
-}
-
-#[post("/admin/staff/{user_id}/enable")]
-async fn enable(
-    admin: Admin,
-    path: web::Path<i64>,
-    _f: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_disabled(admin, path.into_inner(), false).await
+    fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
+        staff::set_staff_disabled(conn, id, !on)
+    }
 }

@@ -3,20 +3,21 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
+use diesel::MysqlConnection;
 use serde::Deserialize;
 
-use super::text_field;
+use super::{switch, text_field, Said, Switchable};
 use crate::error::AppError;
 use crate::shop::stores::{self, CreateStore, Store};
 use crate::web::auth::Admin;
-use crate::web::csrf::{Form, NoFields};
+use crate::web::csrf::Form;
 use crate::web::page::{render_status, see_other, Page};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(disable)
-        .service(enable);
+    cfg.service(list).service(create).route(
+        "/admin/stores/{id}/{switch:(enable|disable)}",
+        web::post().to(switch::<StoreSwitch>),
+    );
 }
 
 #[derive(Default, Deserialize)]
@@ -65,13 +66,8 @@ async fn page(
 
 #[get("/admin/stores")]
 async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
-    page(
-        &admin,
-        StoreFields::default(),
-        StoreErrors::default(),
-        StatusCode::OK,
-    )
-    .await
+    let (fields, errors) = Default::default();
+    page(&admin, fields, errors, StatusCode::OK).await
 }
 
 #[post("/admin/stores")]
@@ -109,36 +105,18 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
     page(&admin, f, errors, StatusCode::BAD_REQUEST).await
 }
 
-async fn set_active(admin: Admin, id: i64, active: bool) -> Result<HttpResponse, AppError> {
-    let changed = admin
-        .ctx
-        .db
-        .run(move |conn| stores::set_store_active(conn, id, active))
-        .await?;
-    let text = match (changed, active) {
-        (true, true) => "Store enabled: customers can pick it for new orders again.",
-        (true, false) => "Store disabled: customers can no longer choose it for new orders.",
-        (false, true) => "That store was already enabled.",
-        (false, false) => "That store was already disabled.",
+/// The enable / disable buttons.
+struct StoreSwitch;
+
+impl Switchable for StoreSwitch {
+    const LIST: &'static str = "/admin/stores";
+    const SAID: Said = Said {
+        turned_on: "Store enabled: customers can pick it for new orders again.",
+        turned_off: "Store disabled: customers can no longer choose it for new orders.",
+        already_on: "That store was already enabled.",
+        already_off: "That store was already disabled.",
     };
-    admin.ctx.flash("ok", text);
-    Ok(see_other("/admin/stores"))
-}
-
-#[post("/admin/stores/{id}/disable")]
-async fn disable(
-    admin: Admin,
-    path: web::Path<i64>,
-    _f: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_active(admin, path.into_inner(), false).await
-}
-
-#[post("/admin/stores/{id}/enable")]
-async fn enable(
-    admin: Admin,
-    path: web::Path<i64>,
-    _f: Form<NoFields>,
-) -> Result<HttpResponse, AppError> {
-    set_active(admin, path.into_inner(), true).await
+    fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
+        stores::set_store_active(conn, id, on)
+    }
 }
