@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 
 use diesel::mysql::Mysql;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::HasSqlType;
 use diesel::{QueryResult, RunQueryDsl};
@@ -106,6 +106,11 @@ impl QueryFragment<Mysql> for Prepared {
 impl QueryId for Prepared {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// Rows load by column name (`QueryableByName`), as with `sql_query`.
+impl Query for Prepared {
+    type SqlType = diesel::sql_types::Untyped;
 }
 
 impl<Conn> RunQueryDsl<Conn> for Prepared {}

@@ -96,8 +96,17 @@ fn checkout_body(
     req: &CheckoutRequest,
     next_no: &mut dyn FnMut() -> OrderNo,
 ) -> Result<Placed, Rollback<Refused>> {
-    // 1. The token first: a second submission waits here for the first, then replays it.
-    match submit_once::consume(conn, &req.token, req.user_id, Purpose::Checkout, None, None)? {
+    // 1. The token first: a second submission waits here for the first, then replays it. The
+    // order number is drawn now and stored with the token (updated only if it turns out taken).
+    let drawn = next_no();
+    match submit_once::consume(
+        conn,
+        &req.token,
+        req.user_id,
+        Purpose::Checkout,
+        None,
+        Some(drawn.as_str()),
+    )? {
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(Some(order_no)) => return Ok(Placed::AlreadySubmitted { order_no }),
         Consumed::AlreadyUsed(None) => {
@@ -141,7 +150,10 @@ fn checkout_body(
         note: &req.note,
         expires_at,
     };
-    let (order_id, order_no) = insert_order(conn, &new, next_no)?;
+    let mut first = Some(drawn.clone());
+    let (order_id, order_no) = insert_order(conn, &new, &mut || {
+        first.take().unwrap_or_else(&mut *next_no)
+    })?;
     insert_lines(conn, order_id, &lines)?;
     if req.pay_method == PayMethod::AtCounter {
         if let Issued::SpaceFull = issue_pickup_code(conn, order_id, req.pickup_code_digits)? {
@@ -150,7 +162,9 @@ fn checkout_body(
     }
     let product_ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
     cart::remove_lines(conn, req.user_id, &product_ids)?;
-    submit_once::store_result(conn, &req.token, order_no.as_str())?;
+    if order_no != drawn {
+        submit_once::store_result(conn, &req.token, order_no.as_str())?;
+    }
 
     // 4. Take the stock, ascending product id (the lines come sorted), as late as possible:
     // from the first UPDATE on we hold row locks every other buyer of that product waits for.

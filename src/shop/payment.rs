@@ -135,7 +135,8 @@ fn pay_body(
         order.user_id,
         Purpose::Pay,
         Some(order.id),
-        None,
+        // The result a replay reads, stored now: no UPDATE of the token later.
+        Some("paid"),
     )? {
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(_) => return Ok(Paid::AlreadySubmitted),
@@ -153,7 +154,6 @@ fn pay_body(
     if let Issued::SpaceFull = issue_pickup_code(conn, order.id, pickup_code_digits)? {
         return Err(Rollback::Refused(Paid::PickupCodesExhausted));
     }
-    submit_once::store_result(conn, token, "paid")?;
     Ok(Paid::Paid)
 }
 

@@ -18,7 +18,7 @@ use super::helpers::{server_url, spawn_app_with, Client, TestApp};
 /// pay → order page), on warm connections.
 pub const PURCHASE_BUDGET: u64 = 35;
 /// Most commands a counter lookup + hand-over may send (lookup → its screen → hand over → queue).
-pub const COUNTER_BUDGET: u64 = 30;
+pub const COUNTER_BUDGET: u64 = 20;
 
 /// Commands seen, by command byte.
 #[derive(Clone)]

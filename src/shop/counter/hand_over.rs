@@ -4,13 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::{handable, store_name, user_name, Handable, StaffMember};
-use crate::db::schema::{orders, payments};
+use super::{found_by_id, found_by_number, handable, user_name, Found, Handable, StaffMember};
+use crate::db::schema::payments;
 use crate::db::Prepared;
 use crate::db::{in_transaction, Rollback};
 use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
 use crate::error::AppError;
-use crate::shop::orders::Order;
 use crate::shop::submit_once::{self, Consumed};
 
 /// The outcome of pressing Hand over.
@@ -59,33 +58,52 @@ pub fn hand_over(
     payment_collected: bool,
 ) -> Result<HandOver, AppError> {
     Rollback::settle(in_transaction(conn, |c| {
-        hand_over_body(c, staff, order_id, token, payment_collected)
+        let found = found_by_id(c, order_id)?.ok_or(AppError::NotFound)?;
+        hand_over_body(c, staff, found, token, payment_collected)
     }))
 }
 
-/// Any outcome but `Done` rolls the transaction back (the submit token stays fresh).
+/// [`hand_over`] by the order number of the form's address. `token_for` checks the form's token
+/// against the order that number names; the order is read inside the transaction, so the whole
+/// hand-over is one request's worth of statements with no query before it.
+pub fn hand_over_by_number(
+    conn: &mut MysqlConnection,
+    staff: StaffMember,
+    order_no: &str,
+    token_for: &dyn Fn(i64) -> Result<TokenId, AppError>,
+    payment_collected: bool,
+) -> Result<HandOver, AppError> {
+    Rollback::settle(in_transaction(conn, |c| {
+        let found = found_by_number(c, order_no)?.ok_or(AppError::NotFound)?;
+        let token = token_for(found.order.id)?;
+        hand_over_body(c, staff, found, &token, payment_collected)
+    }))
+}
+
+/// Any outcome but `Done` rolls the transaction back (the submit token stays fresh). `found` is
+/// the order as read at the start; the conditional UPDATE decides, and a refusal re-reads it.
 fn hand_over_body(
     conn: &mut MysqlConnection,
     staff: StaffMember,
-    order_id: i64,
+    found: Found,
     token: &TokenId,
     payment_collected: bool,
 ) -> Result<HandOver, Rollback<HandOver>> {
+    let order_id = found.order.id;
+    // The result (the order number) is known before: stored with the token, no UPDATE after.
     match submit_once::consume(
         conn,
         token,
         staff.user_id,
         Purpose::Handover,
         Some(order_id),
-        None,
+        Some(&found.order.order_no),
     )? {
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(result) => {
-            let order_no = match result {
-                Some(no) => no,
-                None => order_no_of(conn, order_id)?,
-            };
-            return Ok(HandOver::AlreadySubmitted { order_no });
+            return Ok(HandOver::AlreadySubmitted {
+                order_no: result.unwrap_or(found.order.order_no),
+            });
         }
     }
     // Two texts (with or without at-counter payment): two cached statements.
@@ -102,13 +120,15 @@ fn hand_over_body(
         .bind::<BigInt, _>(order_id)
         .bind::<BigInt, _>(staff.store_id)
         .execute(conn)?;
-    let order: Order = orders::table
-        .find(order_id)
-        .select(Order::as_select())
-        .first(conn)?;
     if matched != 1 {
-        return Err(Rollback::Refused(why_not(conn, order, staff)?));
+        let now = found_by_id(conn, order_id)?.ok_or(AppError::NotFound)?;
+        return Err(Rollback::Refused(why_not(conn, now, staff)?));
     }
+    let Found {
+        order,
+        customer_name,
+        ..
+    } = found;
     let collected_cents = if order.pay_method == PayMethod::AtCounter {
         diesel::insert_into(payments::table)
             .values((
@@ -122,9 +142,8 @@ fn hand_over_body(
     } else {
         None
     };
-    submit_once::store_result(conn, token, &order.order_no)?;
     Ok(HandOver::Done {
-        customer_name: user_name(conn, Some(order.user_id))?,
+        customer_name,
         order_no: order.order_no,
         collected_cents,
     })
@@ -133,44 +152,28 @@ fn hand_over_body(
 /// Why the hand-over UPDATE matched nothing, from the order as it is now.
 fn why_not(
     conn: &mut MysqlConnection,
-    order: Order,
+    found: Found,
     staff: StaffMember,
 ) -> Result<HandOver, AppError> {
-    if order.store_id != staff.store_id {
+    if found.order.store_id != staff.store_id {
         return Ok(HandOver::WrongStore {
-            store_name: store_name(conn, order.store_id)?,
+            store_name: found.store_name,
         });
     }
-    Ok(match order.status {
+    Ok(match found.order.status {
         OrderStatus::PickedUp => HandOver::AlreadyHandedOver {
-            by: user_name(conn, order.picked_up_by)?,
-            at: order.picked_up_at,
-            order_no: order.order_no,
+            by: user_name(conn, found.order.picked_up_by)?,
+            at: found.order.picked_up_at,
+            order_no: found.order.order_no,
         },
         OrderStatus::Cancelled => HandOver::Cancelled {
-            order_no: order.order_no,
+            order_no: found.order.order_no,
         },
         OrderStatus::Confirmed | OrderStatus::Ready => {
-            HandOver::PaymentNotCollected(Box::new(handable(conn, order)?))
+            HandOver::PaymentNotCollected(Box::new(handable(conn, found)?))
         }
         OrderStatus::PendingPayment => HandOver::NotPaid {
-            order_no: order.order_no,
+            order_no: found.order.order_no,
         },
     })
-}
-
-fn order_no_of(conn: &mut MysqlConnection, order_id: i64) -> Result<String, AppError> {
-    Ok(orders::table
-        .find(order_id)
-        .select(orders::order_no)
-        .first(conn)?)
-}
-
-/// The order id behind an order number, if the order exists (for checking a form's token).
-pub fn order_id(conn: &mut MysqlConnection, order_no: &str) -> Result<Option<i64>, AppError> {
-    Ok(orders::table
-        .filter(orders::order_no.eq(order_no))
-        .select(orders::id)
-        .first(conn)
-        .optional()?)
 }
