@@ -10,7 +10,8 @@ use super::session::TypedSession;
 use crate::db::{Lane, RequestDb};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::shop::accounts::{self, AuthUser};
+use crate::shop::accounts::AuthUser;
+use crate::shop::sessions;
 use crate::state::AppState;
 
 /// Session, current user and app state: what every page handler starts from.
@@ -51,14 +52,12 @@ async fn load_ctx(req: HttpRequest, lane: Lane) -> Result<Ctx, AppError> {
         .await
         .map_err(|_| AppError::Forbidden("Your session could not be read.".into()))?;
     let db = state.db.for_request(lane);
-    let user = match session.user() {
+    let user = match session.token() {
         None => None,
-        Some((id, epoch)) => {
-            let found = db
-                .run(move |conn| accounts::session_user(conn, id, epoch))
-                .await?;
+        Some(token) => {
+            let found = db.run(move |conn| sessions::user_of(conn, &token)).await?;
             if found.is_none() {
-                // Disabled, deleted, or logged out everywhere: this cookie is worth nothing now.
+                // Logged out (on any copy of this cookie), disabled, or idle too long.
                 session.log_out();
             }
             found

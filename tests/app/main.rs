@@ -24,3 +24,4 @@ mod database;
 mod everywhere;
 mod pickup;
 mod security;
+mod sessions;
