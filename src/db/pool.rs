@@ -263,7 +263,7 @@ impl Db {
 
     /// A connection for synchronous callers (CLI, tests), outside the gate.
     pub fn conn(&self) -> Result<PooledConn, AppError> {
-        Ok(PooledConn(self.pool.get()?))
+        checkout(&self.pool)
     }
 
     /// Waits (as a task) for the right to hold one connection in `lane`.
@@ -368,8 +368,11 @@ impl RequestDb {
     }
 }
 
+/// A pooled connection, or `Unavailable` saying that checking one out failed.
 fn checkout(pool: &r2d2::Pool<Manager>) -> Result<PooledConn, AppError> {
-    Ok(PooledConn(pool.get()?))
+    pool.get()
+        .map(PooledConn)
+        .map_err(|e| AppError::from(e).context("checking out a database connection"))
 }
 
 fn run_on<T, F>(

@@ -25,6 +25,16 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Runs `f` on the request's connection (see `RequestDb::run`): how a handler calls `shop`.
+    /// The session's user was read on that connection; every `run` of the request reuses it.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut diesel::MysqlConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        self.db.run(f).await
+    }
+
     /// The layout data for a page: title, user, the flash message (taken) and the CSRF token.
     pub fn page(&self, title: impl Into<String>) -> Page {
         Page {

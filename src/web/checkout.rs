@@ -135,7 +135,6 @@ async fn checkout_page(
     let ctx = &customer.ctx;
     let user_id = customer.user.id;
     let (lines, all_stores) = ctx
-        .db
         .run(move |c| Ok((cart::selected_lines(c, user_id)?, stores::active_stores(c)?)))
         .await?;
     let symbol = &ctx.state.settings.currency_symbol;
@@ -272,7 +271,6 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
     // Buyers of a hot product queue here, in the app, before they take a database connection.
     let ids = customer
         .ctx
-        .db
         .run(move |c| cart::selected_product_ids(c, user_id))
         .await?;
     if state.admission.would_wait(&ids) {
@@ -280,7 +278,7 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
         customer.ctx.db.release();
     }
     let admitted = state.admission.admit(ids).await;
-    let placed = customer.ctx.db.run(move |c| place_order(c, &req)).await;
+    let placed = customer.ctx.run(move |c| place_order(c, &req)).await;
     drop(admitted);
     match placed? {
         Ok(placed) => Ok(placed_redirect(&customer, placed, pay_method)),

@@ -134,7 +134,6 @@ async fn queue_page(
     let store_id = staff.store_id()?;
     let queue = staff
         .ctx
-        .db
         .run(move |c| counter::store_queue(c, store_id))
         .await?;
     let symbol = &staff.ctx.state.settings.currency_symbol;
@@ -161,7 +160,6 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
     let entered = input.clone();
     let outcome = staff
         .ctx
-        .db
         .run(move |c| {
             counter::look_up(
                 c,
@@ -195,7 +193,6 @@ async fn lookup_result(staff: Staff, path: web::Path<i64>) -> Result<HttpRespons
     let lookup_id = path.into_inner();
     let verdict = staff
         .ctx
-        .db
         .run(move |c| counter::lookup_result(c, who, lookup_id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -233,10 +230,9 @@ async fn hand_over(
     let collected = form.payment_collected();
     let outcome = staff
         .ctx
-        .db
         .run(move |c| {
             // The form's token is checked against the order the address names, read in the
-            // hand-over's own transaction.
+            // hand-over's own transaction (no query before it).
             let token_for = |order_id| {
                 submit::check(
                     &state,
@@ -328,7 +324,6 @@ async fn mark_ready(
     let order_no = path.into_inner();
     let outcome = staff
         .ctx
-        .db
         .run(move |c| counter::mark_ready(c, who, &order_no))
         .await?;
     match outcome {

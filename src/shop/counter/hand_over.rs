@@ -4,11 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
-use super::{found_by_id, found_by_number, handable, user_name, Found, Handable, StaffMember};
+use super::lookup::{judge, Verdict};
+use super::{found_by_id, found_by_number, Found, Handable, StaffMember};
 use crate::db::schema::payments;
 use crate::db::Prepared;
 use crate::db::{in_transaction, Rollback};
-use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
+use crate::domain::{PayMethod, PaymentStatus, Purpose, TokenId};
 use crate::error::AppError;
 use crate::shop::submit_once::{self, Consumed};
 
@@ -149,31 +150,22 @@ fn hand_over_body(
     })
 }
 
-/// Why the hand-over UPDATE matched nothing, from the order as it is now.
+/// Why the hand-over UPDATE matched nothing: what the order is now, as a lookup would say.
 fn why_not(
     conn: &mut MysqlConnection,
     found: Found,
     staff: StaffMember,
 ) -> Result<HandOver, AppError> {
-    if found.order.store_id != staff.store_id {
-        return Ok(HandOver::WrongStore {
-            store_name: found.store_name,
-        });
-    }
-    Ok(match found.order.status {
-        OrderStatus::PickedUp => HandOver::AlreadyHandedOver {
-            by: user_name(conn, found.order.picked_up_by)?,
-            at: found.order.picked_up_at,
-            order_no: found.order.order_no,
-        },
-        OrderStatus::Cancelled => HandOver::Cancelled {
-            order_no: found.order.order_no,
-        },
-        OrderStatus::Confirmed | OrderStatus::Ready => {
-            HandOver::PaymentNotCollected(Box::new(handable(conn, found)?))
+    let order_no = found.order.order_no.clone();
+    Ok(match judge(conn, found, staff.store_id)? {
+        Verdict::WrongStore { store_name } => HandOver::WrongStore { store_name },
+        Verdict::AlreadyPickedUp { order_no, at, by } => {
+            HandOver::AlreadyHandedOver { order_no, by, at }
         }
-        OrderStatus::PendingPayment => HandOver::NotPaid {
-            order_no: found.order.order_no,
-        },
+        Verdict::Cancelled { order_no, .. } => HandOver::Cancelled { order_no },
+        // Still active, so only the payment box can have stopped it.
+        Verdict::Match(order) => HandOver::PaymentNotCollected(Box::new(order)),
+        // Unpaid: an online order whose payment has not come.
+        Verdict::NotFound { .. } => HandOver::NotPaid { order_no },
     })
 }

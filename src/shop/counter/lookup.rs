@@ -206,7 +206,11 @@ fn outcome_of(order: &Order, store_id: i64) -> LookupOutcome {
 
 /// What an order found by code means for this counter. Another store comes first: its orders
 /// are never handed over here, whatever their state.
-fn judge(conn: &mut MysqlConnection, found: Found, store_id: i64) -> Result<Verdict, AppError> {
+pub(super) fn judge(
+    conn: &mut MysqlConnection,
+    found: Found,
+    store_id: i64,
+) -> Result<Verdict, AppError> {
     if found.order.store_id != store_id {
         return Ok(Verdict::WrongStore {
             store_name: found.store_name,

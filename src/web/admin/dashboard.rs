@@ -41,7 +41,6 @@ async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
     let (start, end) = shop_day(today, offset);
     let d = admin
         .ctx
-        .db
         .run(move |conn| dashboard::dashboard(conn, start, end))
         .await?;
     let by_status: Vec<StatusFigure> = OrderStatus::ALL

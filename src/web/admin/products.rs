@@ -115,7 +115,7 @@ async fn list_page(
     errors: ProductErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let all = admin.ctx.db.run(products::all_products).await?;
+    let all = admin.ctx.run(products::all_products).await?;
     let symbol = &admin.ctx.state.settings.currency_symbol;
     let products = all
         .into_iter()
@@ -169,7 +169,6 @@ async fn create(admin: Admin, form: Form<ProductFields>) -> Result<HttpResponse,
         let shown = name.clone();
         let created = admin
             .ctx
-            .db
             .run(move |conn| {
                 let new = NewProduct {
                     sku: &sku,
@@ -204,7 +203,6 @@ async fn edit_page(
 ) -> Result<HttpResponse, AppError> {
     let product = admin
         .ctx
-        .db
         .run(move |conn| products::product(conn, id))
         .await?;
     let form = form.unwrap_or_else(|| ProductFields {
@@ -266,7 +264,6 @@ async fn edit(
     let shown = name.clone();
     let found = admin
         .ctx
-        .db
         .run(move |conn| {
             products::update_product(
                 conn,

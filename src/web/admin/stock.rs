@@ -53,7 +53,6 @@ async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse
     let descending = q.dir == "desc";
     let rows = admin
         .ctx
-        .db
         .run(move |conn| inventory::stock_overview(conn, sort, descending))
         .await?;
     let labels = [
@@ -137,7 +136,6 @@ async fn ledger_page(
 ) -> Result<HttpResponse, AppError> {
     let (product, held, (entries, older)) = admin
         .ctx
-        .db
         .run(move |conn| {
             Ok((
                 inventory::stocked_product(conn, product_id)?,
@@ -244,11 +242,15 @@ async fn adjust(
         }
     };
     let actor = admin.user.id;
-    let note = r.clone();
+    let adjustment = inventory::Adjustment {
+        product_id,
+        delta: d,
+        actor,
+        reason: r.clone(),
+    };
     let outcome = admin
         .ctx
-        .db
-        .run(move |conn| inventory::adjust(conn, product_id, d, actor, &note))
+        .run(move |conn| inventory::adjust(conn, &adjustment))
         .await?;
     match outcome {
         Adjusted::Done { stock_after } => {
