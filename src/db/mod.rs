@@ -16,24 +16,23 @@
 //! transaction back into that outcome. Errors travel as `Rollback::Failed(AppError)`, and
 //! [`in_transaction`] reruns the body when that error is a lock conflict.
 
+mod cached;
+mod pool;
 pub mod schema;
 mod vocabulary;
 
-use std::sync::Arc;
+pub use cached::Prepared;
+pub use pool::{default_pool_size, staff_share, Db, Lane, PooledConn, RequestDb, IDLE_CHECK};
+
 use std::time::Duration;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection};
-use diesel::{Connection, MysqlConnection, RunQueryDsl};
+use diesel::{MysqlConnection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use rand::Rng;
-use tokio::sync::Semaphore;
 
 use crate::error::{is_retryable, AppError};
-
-pub type Pool = r2d2::Pool<ConnectionManager<MysqlConnection>>;
-pub type PooledConn = r2d2::PooledConnection<ConnectionManager<MysqlConnection>>;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -41,80 +40,6 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub const LOCK_WAIT_TIMEOUT_SECONDS: u32 = 2;
 /// How many times a transaction runs in all before the user is told "busy".
 pub const TRANSACTION_ATTEMPTS: u32 = 5;
-
-/// Sets up every connection the pool hands out, whatever the server's defaults are.
-#[derive(Debug)]
-struct SessionSetup;
-
-impl CustomizeConnection<MysqlConnection, diesel::r2d2::Error> for SessionSetup {
-    fn on_acquire(&self, conn: &mut MysqlConnection) -> Result<(), diesel::r2d2::Error> {
-        // The optimistic stock loop needs each re-read to see the latest committed row: READ COMMITTED.
-        conn.batch_execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            .and_then(|_| {
-                conn.batch_execute(&format!(
-                    "SET time_zone = '+00:00', innodb_lock_wait_timeout = {LOCK_WAIT_TIMEOUT_SECONDS}"
-                ))
-            })
-            .map_err(diesel::r2d2::Error::QueryError)
-    }
-}
-
-/// The pool plus an async gate of the same size, so that requests waiting for a connection
-/// wait as cheap tasks instead of occupying blocking threads.
-#[derive(Clone)]
-pub struct Db {
-    pool: Pool,
-    gate: Arc<Semaphore>,
-}
-
-impl Db {
-    /// Builds the pool without connecting yet: the app starts even while the database restarts.
-    pub fn new(database_url: &str, size: u32) -> Db {
-        let manager = ConnectionManager::<MysqlConnection>::new(database_url);
-        let pool = r2d2::Pool::builder()
-            .max_size(size)
-            .min_idle(Some(size.min(4)))
-            .connection_timeout(Duration::from_secs(3))
-            .test_on_check_out(true)
-            .connection_customizer(Box::new(SessionSetup))
-            .build_unchecked(manager);
-        Db {
-            pool,
-            gate: Arc::new(Semaphore::new(size as usize)),
-        }
-    }
-
-    /// A connection for synchronous callers (CLI, tests, the sweeper's blocking task).
-    pub fn conn(&self) -> Result<PooledConn, AppError> {
-        checkout(&self.pool)
-    }
-
-    /// Runs `f` on a pooled connection on the blocking thread pool, outside any transaction.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
-    {
-        let _permit = self
-            .gate
-            .acquire()
-            .await
-            .context("waiting for a database connection")?;
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = checkout(&pool)?;
-            f(&mut conn)
-        })
-        .await
-        .context("the blocking database task failed")?
-    }
-}
-
-/// A pooled connection, or `Unavailable` saying that checking one out failed.
-fn checkout(pool: &Pool) -> Result<PooledConn, AppError> {
-    pool.get()
-        .map_err(|e| AppError::from(e).context("checking out a database connection"))
-}
 
 /// What a transaction body may fail with: any error that can say whether it is a lock conflict
 /// worth a rerun, and that can carry an `AppError` — `AppError` itself, or [`Rollback`].
@@ -198,7 +123,7 @@ where
 {
     let mut attempt = 1;
     loop {
-        match conn.transaction::<T, E, _>(|c| f(c)) {
+        match transaction_once(conn, &mut f) {
             Err(e) if e.is_retryable() => {
                 if attempt >= TRANSACTION_ATTEMPTS {
                     tracing::warn!(
@@ -217,6 +142,38 @@ where
             other => return other,
         }
     }
+}
+
+/// BEGIN, the body, COMMIT — or ROLLBACK when the body fails. Sent as cached prepared statements,
+/// one command each: diesel's own `Connection::transaction` sends them as text through
+/// `batch_execute`, which switches the multi-statement option on and off around each (three
+/// commands for every BEGIN and every COMMIT). Nothing in this crate nests transactions (see the
+/// rule above): a `conn.transaction(…)` inside a body would commit it early.
+fn transaction_once<T, E, F>(conn: &mut MysqlConnection, f: &mut F) -> Result<T, E>
+where
+    E: TxError,
+    F: FnMut(&mut MysqlConnection) -> Result<T, E>,
+{
+    control(conn, "BEGIN")?;
+    match f(conn) {
+        Ok(value) => match control(conn, "COMMIT") {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = control(conn, "ROLLBACK");
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            if let Err(r) = control(conn, "ROLLBACK") {
+                tracing::warn!(error = %r, "ROLLBACK failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+fn control(conn: &mut MysqlConnection, sql: &'static str) -> diesel::QueryResult<()> {
+    Prepared::new(sql).execute(conn).map(|_| ())
 }
 
 /// Applies pending migrations. A named lock keeps several instances starting at once from
