@@ -6,6 +6,7 @@
 mod browser;
 mod browser_counter;
 mod browser_live;
+mod browser_screens;
 mod fixtures;
 mod helpers;
 mod invariants;
