@@ -132,21 +132,14 @@ fn staff_member(staff: &Staff) -> Result<StaffMember, AppError> {
     })
 }
 
-/// The store's queue and its version, read together.
+/// The store's queue (its version comes with it).
 async fn load_queue(staff: &Staff) -> Result<QueueView, AppError> {
     let store_id = staff.store_id()?;
-    let (queue, version) = staff
+    let queue = staff
         .ctx
-        .run(move |c| {
-            let version = counter::queue_version(c, store_id)?;
-            Ok((counter::store_queue(c, store_id)?, version))
-        })
+        .run(move |c| counter::store_queue(c, store_id))
         .await?;
-    Ok(queue_view(
-        queue,
-        &staff.ctx.state.settings.currency_symbol,
-        version,
-    ))
+    Ok(queue_view(queue, &staff.ctx.state.settings.currency_symbol))
 }
 
 /// The counter page: the input (with what was typed and why it is not a code, if so), the result
@@ -531,7 +524,7 @@ fn match_view(order: Handable, symbol: &str, submit_token: String) -> MatchView 
     }
 }
 
-fn queue_view(queue: Queue, symbol: &str, version: String) -> QueueView {
+fn queue_view(queue: Queue, symbol: &str) -> QueueView {
     let now = Utc::now().naive_utc();
     let view = |q: Queued| QueuedView {
         short_no: short_no(&q.order_no),
@@ -548,7 +541,7 @@ fn queue_view(queue: Queue, symbol: &str, version: String) -> QueueView {
     QueueView {
         to_prepare: queue.to_prepare.into_iter().map(view).collect(),
         waiting: queue.waiting.into_iter().map(view).collect(),
-        version: with_minute(&version, now),
+        version: with_minute(&queue.version, now),
     }
 }
 

@@ -28,6 +28,8 @@ pub struct Queued {
 pub struct Queue {
     pub to_prepare: Vec<Queued>,
     pub waiting: Vec<Queued>,
+    /// The fingerprint [`queue_version`] reads, of exactly these orders.
+    pub version: String,
 }
 
 /// Most orders listed in each half of the queue.
@@ -39,6 +41,8 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
     struct Row {
         #[diesel(sql_type = BigInt)]
         ready: i64,
+        #[diesel(sql_type = BigInt)]
+        id: i64,
         #[diesel(sql_type = Text)]
         order_no: String,
         #[diesel(sql_type = Text)]
@@ -62,7 +66,7 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
     // Both lists and their item counts in one statement (a cached prepared one).
     let one = |status: &str, ready: u8| {
         format!(
-            "(SELECT {ready} AS ready, o.order_no, u.display_name AS customer_name, o.pay_method, \
+            "(SELECT {ready} AS ready, o.id, o.order_no, u.display_name AS customer_name, o.pay_method, \
              o.total_cents, o.created_at, o.paid_at, o.ready_at, \
              CAST((SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS SIGNED) AS items, \
              (SELECT GROUP_CONCAT(CONCAT(l.quantity, ' ', REPLACE(l.product_name, '|', '/')) \
@@ -80,6 +84,7 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
     .bind::<BigInt, _>(store_id)
     .bind::<BigInt, _>(store_id)
     .load(conn)?;
+    let version = fingerprint(rows.iter().map(|r| (r.ready == 1, r.id)));
     let (ready, confirmed): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| r.ready == 1);
     let to_queued = |rows: Vec<Row>, ready: bool| -> Vec<Queued> {
         let mut out: Vec<Queued> = rows
@@ -104,6 +109,7 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
     Ok(Queue {
         to_prepare: to_queued(confirmed, false),
         waiting: to_queued(ready, true),
+        version,
     })
 }
 
@@ -119,33 +125,44 @@ fn pick_list(raw: Option<&str>) -> Vec<(String, i32)> {
         .collect()
 }
 
-/// A cheap fingerprint of the store's queue, polled by the open counter pages (SPEC §14): per
-/// status, how many orders, the sum and the largest of their ids. A new order, Mark ready, a
-/// hand-over or a cancel — on any instance — changes it. One indexed read (store, status).
+/// A cheap fingerprint of the store's queue, polled by the open counter pages (SPEC §14): the
+/// ids of the orders the queue lists, per half (count, sum, largest). A new order, Mark ready, a
+/// hand-over or a cancel — on any instance — changes it. One statement that reads the
+/// (store, status, id) index only; the queue's own statement computes the same from its rows.
 pub fn queue_version(conn: &mut MysqlConnection, store_id: i64) -> Result<String, AppError> {
     #[derive(QueryableByName)]
-    struct Part {
-        #[diesel(sql_type = Text)]
-        status: String,
+    struct Id {
         #[diesel(sql_type = BigInt)]
-        n: i64,
+        ready: i64,
         #[diesel(sql_type = BigInt)]
-        id_sum: i64,
-        #[diesel(sql_type = BigInt)]
-        id_max: i64,
+        id: i64,
     }
-    let parts: Vec<Part> = Prepared::new(
-        "SELECT status, COUNT(*) AS n, CAST(SUM(id) AS SIGNED) AS id_sum, MAX(id) AS id_max \
-         FROM orders WHERE store_id = ? AND status IN ('confirmed', 'ready') \
-         GROUP BY status ORDER BY status",
-    )
+    let one = |status: &str, ready: u8| {
+        format!(
+            "(SELECT {ready} AS ready, o.id FROM orders o \
+             WHERE o.store_id = ? AND o.status = '{status}' ORDER BY o.id LIMIT {QUEUE_LIMIT})"
+        )
+    };
+    let ids: Vec<Id> = Prepared::new(format!(
+        "{} UNION ALL {}",
+        one(OrderStatus::Confirmed.as_str(), 0),
+        one(OrderStatus::Ready.as_str(), 1)
+    ))
+    .bind::<BigInt, _>(store_id)
     .bind::<BigInt, _>(store_id)
     .load(conn)?;
-    Ok(parts
-        .iter()
-        .map(|p| format!("{}.{}.{}.{}", p.status, p.n, p.id_sum, p.id_max))
-        .collect::<Vec<_>>()
-        .join("-"))
+    Ok(fingerprint(ids.iter().map(|r| (r.ready == 1, r.id))))
+}
+
+/// (ready?, id) of the queued orders → `count.sum.max` per half.
+fn fingerprint(ids: impl Iterator<Item = (bool, i64)>) -> String {
+    let mut halves = [(0i64, 0i64, 0i64); 2];
+    for (ready, id) in ids {
+        let h = &mut halves[usize::from(ready)];
+        *h = (h.0 + 1, h.1 + id, h.2.max(id));
+    }
+    let [c, r] = halves;
+    format!("{}.{}.{}-{}.{}.{}", c.0, c.1, c.2, r.0, r.1, r.2)
 }
 
 #[cfg(test)]
