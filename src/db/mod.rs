@@ -19,8 +19,9 @@
 pub mod schema;
 mod vocabulary;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
@@ -60,11 +61,37 @@ impl CustomizeConnection<MysqlConnection, diesel::r2d2::Error> for SessionSetup 
 }
 
 /// The pool plus an async gate of the same size, so that requests waiting for a connection
-/// wait as cheap tasks instead of occupying blocking threads.
+/// wait as cheap tasks instead of occupying blocking threads, and the deadline of a request's
+/// database work.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     gate: Arc<Semaphore>,
+    deadline: Duration,
+}
+
+/// How long a request's database work may take by default (`DB_TIMEOUT`).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(5);
+
+thread_local! {
+    /// When the database work running on this (blocking) thread must be done by: a transaction
+    /// that finishes its body after it rolls back instead of committing, because its caller has
+    /// already been told "unavailable".
+    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+fn past_deadline() -> bool {
+    DEADLINE.with(|d| d.get().is_some_and(|at| Instant::now() >= at))
+}
+
+/// Drops a connection instead of returning it to the pool. r2d2 asks the manager `has_broken`
+/// when a connection comes back, and diesel's manager says yes while the thread is panicking; an
+/// unwind started with `resume_unwind` runs no panic hook, so nothing is printed.
+fn discard(conn: PooledConn) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let _conn = conn;
+        std::panic::resume_unwind(Box::new("discarding a database connection"));
+    }));
 }
 
 impl Db {
@@ -81,7 +108,18 @@ impl Db {
         Db {
             pool,
             gate: Arc::new(Semaphore::new(size as usize)),
+            deadline: DEFAULT_DEADLINE,
         }
+    }
+
+    /// The same pool with another deadline for each request's database work.
+    pub fn with_deadline(mut self, deadline: Duration) -> Db {
+        self.deadline = deadline;
+        self
+    }
+
+    pub fn deadline(&self) -> Duration {
+        self.deadline
     }
 
     /// A connection for synchronous callers (CLI, tests, the sweeper's blocking task).
@@ -89,24 +127,68 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
-    /// Runs `f` on a pooled connection on the blocking thread pool, outside any transaction.
+    /// Runs `f` on a pooled connection on the blocking thread pool, outside any transaction,
+    /// within the deadline (see [`Db::run_within`]).
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
     {
-        let _permit = self
-            .gate
-            .acquire()
-            .await
-            .context("waiting for a database connection")?;
+        self.run_within(self.deadline, f).await
+    }
+
+    /// Runs `f` on a pooled connection, answering `Unavailable` when waiting for a connection and
+    /// the work together take longer than `deadline` (a stalled server answers nothing at all).
+    /// The work cannot be interrupted on its thread; when it finishes late, a transaction in it
+    /// rolls back instead of committing, and its connection is thrown away rather than returned
+    /// to the pool. A connection that met a lost-connection error is thrown away too.
+    pub async fn run_within<T, F>(&self, deadline: Duration, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let started = Instant::now();
+        let due = started + deadline;
+        let late = || {
+            AppError::Unavailable(anyhow::anyhow!(
+                "the database did not answer within {} ms",
+                deadline.as_millis()
+            ))
+        };
+        let permit =
+            match tokio::time::timeout_at(due.into(), Arc::clone(&self.gate).acquire_owned()).await
+            {
+                Ok(permit) => permit.context("waiting for a database connection")?,
+                Err(_) => return Err(late()),
+            };
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let abandoned_there = Arc::clone(&abandoned);
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await
-        .context("the blocking database task failed")?
+        let work = tokio::task::spawn_blocking(move || {
+            // The gate's permit lives as long as the connection is in use, also past the deadline.
+            let _permit = permit;
+            let wait = due.saturating_duration_since(Instant::now());
+            let mut conn = pool.get_timeout(wait.max(Duration::from_millis(1)))?;
+            DEADLINE.with(|d| d.set(Some(due)));
+            let result = f(&mut conn);
+            DEADLINE.with(|d| d.set(None));
+            let broken = matches!(result, Err(AppError::Unavailable(_)));
+            if broken || abandoned_there.load(Ordering::SeqCst) {
+                discard(conn);
+            }
+            result
+        });
+        match tokio::time::timeout_at(due.into(), work).await {
+            Ok(joined) => joined.context("the blocking database task failed")?,
+            Err(_) => {
+                abandoned.store(true, Ordering::SeqCst);
+                tracing::warn!(
+                    deadline_ms = deadline.as_millis() as u64,
+                    "database work passed its deadline; answering unavailable"
+                );
+                Err(late())
+            }
+        }
     }
 }
 
@@ -192,7 +274,17 @@ where
 {
     let mut attempt = 1;
     loop {
-        match conn.transaction::<T, E, _>(|c| f(c)) {
+        let run = conn.transaction::<T, E, _>(|c| {
+            let done = f(c)?;
+            if past_deadline() {
+                // The caller was already answered "unavailable": this must not take effect.
+                return Err(E::from(AppError::Unavailable(anyhow::anyhow!(
+                    "the transaction finished after its deadline and was rolled back"
+                ))));
+            }
+            Ok(done)
+        });
+        match run {
             Err(e) if e.is_retryable() => {
                 if attempt >= TRANSACTION_ATTEMPTS {
                     tracing::warn!(

@@ -8,6 +8,7 @@ mod browser_counter;
 mod fixtures;
 mod helpers;
 mod invariants;
+mod login_burst;
 
 mod accounts;
 mod admin_orders;
@@ -21,6 +22,7 @@ mod cli;
 mod counter;
 mod database;
 mod everywhere;
+mod faults;
 mod pickup;
 mod security;
 mod sessions;
