@@ -394,10 +394,21 @@ impl Client {
         Self::page(res).await
     }
 
+    /// Logs in; a 503 "busy, try again" (password hashing is bounded, so many logins at once
+    /// queue for a turn) is tried again, as a person would.
     pub async fn login(&self, username: &str, password: &str) -> Page {
-        let page = self
+        let mut page = self
             .post("/login", &[("username", username), ("password", password)])
             .await;
+        for _ in 0..50 {
+            if page.status != StatusCode::SERVICE_UNAVAILABLE {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            page = self
+                .post("/login", &[("username", username), ("password", password)])
+                .await;
+        }
         // Logging in renews the session and its CSRF token.
         *self.csrf.lock().expect("csrf lock") = None;
         page

@@ -7,6 +7,7 @@ mod browser;
 mod browser_counter;
 mod fixtures;
 mod helpers;
+mod hostile;
 mod invariants;
 mod login_burst;
 
