@@ -91,6 +91,41 @@ impl From<anyhow::Error> for AppError {
     }
 }
 
+impl AppError {
+    /// Names the step that failed, for the log, keeping what the error means: not found, busy
+    /// and lock conflicts (which the transaction helper reruns) stay as they are; a lost database
+    /// stays `Unavailable`; any other failure becomes `Unexpected` with the step on its chain.
+    pub fn context<C>(self, step: C) -> AppError
+    where
+        C: std::fmt::Display + Send + Sync + 'static,
+    {
+        match self {
+            AppError::Unavailable(e) => AppError::Unavailable(e.context(step)),
+            AppError::Unexpected(e) => AppError::Unexpected(e.context(step)),
+            AppError::Database(e) if !is_retryable_database(&e) => {
+                AppError::Unexpected(anyhow::Error::new(e).context(step))
+            }
+            other => other,
+        }
+    }
+}
+
+/// `.context(step)` on a result whose error is (or becomes) an `AppError`; see [`AppError::context`].
+pub trait Context<T> {
+    fn context<C>(self, step: C) -> Result<T, AppError>
+    where
+        C: std::fmt::Display + Send + Sync + 'static;
+}
+
+impl<T, E: Into<AppError>> Context<T> for Result<T, E> {
+    fn context<C>(self, step: C) -> Result<T, AppError>
+    where
+        C: std::fmt::Display + Send + Sync + 'static,
+    {
+        self.map_err(|e| e.into().context(step))
+    }
+}
+
 /// What a database error means for the request that met it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DbFault {
@@ -185,7 +220,11 @@ pub fn is_connection_error(e: &DieselError) -> bool {
 
 /// Deadlock (1213) or lock-wait timeout (1205): the whole transaction may simply run again.
 pub fn is_retryable(e: &AppError) -> bool {
-    matches!(e, AppError::Database(d) if classify(d) == DbFault::Retry)
+    matches!(e, AppError::Database(d) if is_retryable_database(d))
+}
+
+fn is_retryable_database(e: &DieselError) -> bool {
+    classify(e) == DbFault::Retry
 }
 
 /// A duplicate key (1062).

@@ -124,7 +124,7 @@ impl Db {
 
     /// A connection for synchronous callers (CLI, tests, the sweeper's blocking task).
     pub fn conn(&self) -> Result<PooledConn, AppError> {
-        Ok(self.pool.get()?)
+        checkout(&self.pool)
     }
 
     /// Runs `f` on a pooled connection on the blocking thread pool, outside any transaction,
@@ -168,7 +168,9 @@ impl Db {
             // The gate's permit lives as long as the connection is in use, also past the deadline.
             let _permit = permit;
             let wait = due.saturating_duration_since(Instant::now());
-            let mut conn = pool.get_timeout(wait.max(Duration::from_millis(1)))?;
+            let mut conn = pool
+                .get_timeout(wait.max(Duration::from_millis(1)))
+                .map_err(|e| AppError::from(e).context("checking out a database connection"))?;
             DEADLINE.with(|d| d.set(Some(due)));
             let result = f(&mut conn);
             DEADLINE.with(|d| d.set(None));
@@ -190,6 +192,12 @@ impl Db {
             }
         }
     }
+}
+
+/// A pooled connection, or `Unavailable` saying that checking one out failed.
+fn checkout(pool: &Pool) -> Result<PooledConn, AppError> {
+    pool.get()
+        .map_err(|e| AppError::from(e).context("checking out a database connection"))
 }
 
 /// What a transaction body may fail with: any error that can say whether it is a lock conflict

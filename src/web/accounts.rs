@@ -96,18 +96,15 @@ async fn login(
         next,
     } = form.0;
     let username = username.trim().to_string();
-    let state = &ctx.state;
     let name = username.clone();
-    let candidate = state
-        .db
+    let candidate = ctx
         .run(move |conn| accounts::login_candidate(conn, &name))
         .await?;
     // The hash is checked off the database connection, a few at a time (crate::passwords).
     let stored = LoginCandidate::hash_to_check(candidate.as_ref());
-    let password_ok = state.passwords.verify(password, stored).await?;
+    let password_ok = ctx.state.passwords.verify(password, stored).await?;
     let agent = user_agent(&req);
-    let outcome = state
-        .db
+    let outcome = ctx
         .run(move |conn| {
             Ok(
                 match accounts::finish_login(conn, candidate.as_ref(), password_ok)? {
@@ -181,8 +178,6 @@ async fn register(
         let agent = user_agent(&req);
         let hash = ctx.state.passwords.hash(password).await?;
         let created = ctx
-            .state
-            .db
             .run(move |conn| {
                 let created = accounts::create_account_hashed(
                     conn,
@@ -244,13 +239,11 @@ async fn logout(ctx: Ctx, form: Form<LogoutForm>) -> Result<HttpResponse, AppErr
     let everywhere = form.0.everywhere.is_some();
     let user_id = ctx.user.as_ref().map(|u| u.id);
     if let Some(token) = ctx.session.token() {
-        ctx.state
-            .db
-            .run(move |conn| match (user_id, everywhere) {
-                (Some(id), true) => sessions::close_all(conn, id).map(|_| ()),
-                _ => sessions::close(conn, &token),
-            })
-            .await?;
+        ctx.run(move |conn| match (user_id, everywhere) {
+            (Some(id), true) => sessions::close_all(conn, id).map(|_| ()),
+            _ => sessions::close(conn, &token),
+        })
+        .await?;
     }
     ctx.session.log_out();
     Ok(see_other("/"))
@@ -280,8 +273,6 @@ async fn account(req: HttpRequest, ctx: Ctx) -> Result<HttpResponse, AppError> {
         });
     };
     let open: Vec<OpenSession> = ctx
-        .state
-        .db
         .run(move |conn| sessions::list(conn, user.id, &token))
         .await?;
     let offset = ctx.state.settings.shop_utc_offset;

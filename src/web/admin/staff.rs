@@ -77,8 +77,6 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let (all, stores) = admin
         .ctx
-        .state
-        .db
         .run(|conn| Ok((staff::all_staff(conn)?, stores::all_stores(conn)?)))
         .await?;
     let offset = admin.ctx.state.settings.shop_utc_offset;
@@ -135,8 +133,6 @@ async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, A
         let hash = admin.ctx.state.passwords.hash(f.password.clone()).await?;
         let created = admin
             .ctx
-            .state
-            .db
             .run(move |conn| {
                 let store = stores::all_stores(conn)?
                     .into_iter()
@@ -191,8 +187,6 @@ async fn member_page(
 ) -> Result<HttpResponse, AppError> {
     let m = admin
         .ctx
-        .state
-        .db
         .run(move |conn| staff::staff_member(conn, id))
         .await?;
     render_status(
@@ -230,8 +224,6 @@ async fn reset_password(
     let hash = admin.ctx.state.passwords.hash(password).await?;
     admin
         .ctx
-        .state
-        .db
         .run(move |conn| staff::reset_staff_password(conn, id, &hash))
         .await?;
     admin.ctx.flash(

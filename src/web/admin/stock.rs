@@ -64,8 +64,6 @@ async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse
     };
     let rows = admin
         .ctx
-        .state
-        .db
         .run(move |conn| inventory::stock_overview(conn, sort, descending))
         .await?;
     let labels = [
@@ -150,8 +148,6 @@ async fn ledger_page(
 ) -> Result<HttpResponse, AppError> {
     let (product, held, (entries, older)) = admin
         .ctx
-        .state
-        .db
         .run(move |conn| {
             Ok((
                 inventory::stocked_product(conn, product_id)?,
@@ -261,8 +257,6 @@ async fn adjust(
     let note = r.clone();
     let outcome = admin
         .ctx
-        .state
-        .db
         .run(move |conn| inventory::adjust(conn, product_id, d, actor, &note))
         .await?;
     match outcome {
