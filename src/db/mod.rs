@@ -16,25 +16,25 @@
 //! transaction back into that outcome. Errors travel as `Rollback::Failed(AppError)`, and
 //! [`in_transaction`] reruns the body when that error is a lock conflict.
 
+mod cached;
+mod pool;
 pub mod schema;
 mod vocabulary;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+pub use cached::Prepared;
+pub use pool::{
+    default_pool_size, staff_share, Db, Lane, PooledConn, RequestDb, DEFAULT_DEADLINE, IDLE_CHECK,
+};
+
+use std::time::Duration;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection};
-use diesel::{Connection, MysqlConnection, RunQueryDsl};
+use diesel::{MysqlConnection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use rand::Rng;
-use tokio::sync::Semaphore;
 
 use crate::error::{is_retryable, AppError};
-
-pub type Pool = r2d2::Pool<ConnectionManager<MysqlConnection>>;
-pub type PooledConn = r2d2::PooledConnection<ConnectionManager<MysqlConnection>>;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -42,163 +42,6 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub const LOCK_WAIT_TIMEOUT_SECONDS: u32 = 2;
 /// How many times a transaction runs in all before the user is told "busy".
 pub const TRANSACTION_ATTEMPTS: u32 = 5;
-
-/// Sets up every connection the pool hands out, whatever the server's defaults are.
-#[derive(Debug)]
-struct SessionSetup;
-
-impl CustomizeConnection<MysqlConnection, diesel::r2d2::Error> for SessionSetup {
-    fn on_acquire(&self, conn: &mut MysqlConnection) -> Result<(), diesel::r2d2::Error> {
-        // The optimistic stock loop needs each re-read to see the latest committed row: READ COMMITTED.
-        conn.batch_execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            .and_then(|_| {
-                conn.batch_execute(&format!(
-                    "SET time_zone = '+00:00', innodb_lock_wait_timeout = {LOCK_WAIT_TIMEOUT_SECONDS}"
-                ))
-            })
-            .map_err(diesel::r2d2::Error::QueryError)
-    }
-}
-
-/// The pool plus an async gate of the same size, so that requests waiting for a connection
-/// wait as cheap tasks instead of occupying blocking threads, and the deadline of a request's
-/// database work.
-#[derive(Clone)]
-pub struct Db {
-    pool: Pool,
-    gate: Arc<Semaphore>,
-    deadline: Duration,
-}
-
-/// How long a request's database work may take by default (`DB_TIMEOUT`).
-pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(5);
-
-thread_local! {
-    /// When the database work running on this (blocking) thread must be done by: a transaction
-    /// that finishes its body after it rolls back instead of committing, because its caller has
-    /// already been told "unavailable".
-    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
-}
-
-fn past_deadline() -> bool {
-    DEADLINE.with(|d| d.get().is_some_and(|at| Instant::now() >= at))
-}
-
-/// Drops a connection instead of returning it to the pool. r2d2 asks the manager `has_broken`
-/// when a connection comes back, and diesel's manager says yes while the thread is panicking; an
-/// unwind started with `resume_unwind` runs no panic hook, so nothing is printed.
-fn discard(conn: PooledConn) {
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        let _conn = conn;
-        std::panic::resume_unwind(Box::new("discarding a database connection"));
-    }));
-}
-
-impl Db {
-    /// Builds the pool without connecting yet: the app starts even while the database restarts.
-    pub fn new(database_url: &str, size: u32) -> Db {
-        let manager = ConnectionManager::<MysqlConnection>::new(database_url);
-        let pool = r2d2::Pool::builder()
-            .max_size(size)
-            .min_idle(Some(size.min(4)))
-            .connection_timeout(Duration::from_secs(3))
-            .test_on_check_out(true)
-            .connection_customizer(Box::new(SessionSetup))
-            .build_unchecked(manager);
-        Db {
-            pool,
-            gate: Arc::new(Semaphore::new(size as usize)),
-            deadline: DEFAULT_DEADLINE,
-        }
-    }
-
-    /// The same pool with another deadline for each request's database work.
-    pub fn with_deadline(mut self, deadline: Duration) -> Db {
-        self.deadline = deadline;
-        self
-    }
-
-    pub fn deadline(&self) -> Duration {
-        self.deadline
-    }
-
-    /// A connection for synchronous callers (CLI, tests, the sweeper's blocking task).
-    pub fn conn(&self) -> Result<PooledConn, AppError> {
-        checkout(&self.pool)
-    }
-
-    /// Runs `f` on a pooled connection on the blocking thread pool, outside any transaction,
-    /// within the deadline (see [`Db::run_within`]).
-    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
-    {
-        self.run_within(self.deadline, f).await
-    }
-
-    /// Runs `f` on a pooled connection, answering `Unavailable` when waiting for a connection and
-    /// the work together take longer than `deadline` (a stalled server answers nothing at all).
-    /// The work cannot be interrupted on its thread; when it finishes late, a transaction in it
-    /// rolls back instead of committing, and its connection is thrown away rather than returned
-    /// to the pool. A connection that met a lost-connection error is thrown away too.
-    pub async fn run_within<T, F>(&self, deadline: Duration, f: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
-    {
-        let started = Instant::now();
-        let due = started + deadline;
-        let late = || {
-            AppError::Unavailable(anyhow::anyhow!(
-                "the database did not answer within {} ms",
-                deadline.as_millis()
-            ))
-        };
-        let permit =
-            match tokio::time::timeout_at(due.into(), Arc::clone(&self.gate).acquire_owned()).await
-            {
-                Ok(permit) => permit.context("waiting for a database connection")?,
-                Err(_) => return Err(late()),
-            };
-        let abandoned = Arc::new(AtomicBool::new(false));
-        let abandoned_there = Arc::clone(&abandoned);
-        let pool = self.pool.clone();
-        let work = tokio::task::spawn_blocking(move || {
-            // The gate's permit lives as long as the connection is in use, also past the deadline.
-            let _permit = permit;
-            let wait = due.saturating_duration_since(Instant::now());
-            let mut conn = pool
-                .get_timeout(wait.max(Duration::from_millis(1)))
-                .map_err(|e| AppError::from(e).context("checking out a database connection"))?;
-            DEADLINE.with(|d| d.set(Some(due)));
-            let result = f(&mut conn);
-            DEADLINE.with(|d| d.set(None));
-            let broken = matches!(result, Err(AppError::Unavailable(_)));
-            if broken || abandoned_there.load(Ordering::SeqCst) {
-                discard(conn);
-            }
-            result
-        });
-        match tokio::time::timeout_at(due.into(), work).await {
-            Ok(joined) => joined.context("the blocking database task failed")?,
-            Err(_) => {
-                abandoned.store(true, Ordering::SeqCst);
-                tracing::warn!(
-                    deadline_ms = deadline.as_millis() as u64,
-                    "database work passed its deadline; answering unavailable"
-                );
-                Err(late())
-            }
-        }
-    }
-}
-
-/// A pooled connection, or `Unavailable` saying that checking one out failed.
-fn checkout(pool: &Pool) -> Result<PooledConn, AppError> {
-    pool.get()
-        .map_err(|e| AppError::from(e).context("checking out a database connection"))
-}
 
 /// What a transaction body may fail with: any error that can say whether it is a lock conflict
 /// worth a rerun, and that can carry an `AppError` — `AppError` itself, or [`Rollback`].
@@ -282,17 +125,7 @@ where
 {
     let mut attempt = 1;
     loop {
-        let run = conn.transaction::<T, E, _>(|c| {
-            let done = f(c)?;
-            if past_deadline() {
-                // The caller was already answered "unavailable": this must not take effect.
-                return Err(E::from(AppError::Unavailable(anyhow::anyhow!(
-                    "the transaction finished after its deadline and was rolled back"
-                ))));
-            }
-            Ok(done)
-        });
-        match run {
+        match transaction_once(conn, &mut f) {
             Err(e) if e.is_retryable() => {
                 if attempt >= TRANSACTION_ATTEMPTS {
                     tracing::warn!(
@@ -311,6 +144,46 @@ where
             other => return other,
         }
     }
+}
+
+/// BEGIN, the body, COMMIT — or ROLLBACK when the body fails. Sent as cached prepared statements,
+/// one command each: diesel's own `Connection::transaction` sends them as text through
+/// `batch_execute`, which switches the multi-statement option on and off around each (three
+/// commands for every BEGIN and every COMMIT). Nothing in this crate nests transactions (see the
+/// rule above): a `conn.transaction(…)` inside a body would commit it early.
+fn transaction_once<T, E, F>(conn: &mut MysqlConnection, f: &mut F) -> Result<T, E>
+where
+    E: TxError,
+    F: FnMut(&mut MysqlConnection) -> Result<T, E>,
+{
+    control(conn, "BEGIN")?;
+    match f(conn) {
+        Ok(_) if pool::past_deadline() => {
+            // The caller was already answered "unavailable" (see `RequestDb::run_within`): what the
+            // body did must not take effect.
+            let _ = control(conn, "ROLLBACK");
+            Err(E::from(AppError::Unavailable(anyhow::anyhow!(
+                "the transaction finished after its deadline and was rolled back"
+            ))))
+        }
+        Ok(value) => match control(conn, "COMMIT") {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = control(conn, "ROLLBACK");
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            if let Err(r) = control(conn, "ROLLBACK") {
+                tracing::warn!(error = %r, "ROLLBACK failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+fn control(conn: &mut MysqlConnection, sql: &'static str) -> diesel::QueryResult<()> {
+    Prepared::new(sql).execute(conn).map(|_| ())
 }
 
 /// Applies pending migrations. A named lock keeps several instances starting at once from
