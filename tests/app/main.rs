@@ -9,8 +9,10 @@ mod browser_live;
 mod browser_screens;
 mod fixtures;
 mod helpers;
+mod hostile;
 mod invariants;
 mod live;
+mod login_burst;
 
 mod accounts;
 mod admin_money;
@@ -26,6 +28,7 @@ mod cli;
 mod counter;
 mod database;
 mod everywhere;
+mod faults;
 mod pickup;
 mod security;
 mod sessions;
