@@ -82,8 +82,7 @@ async fn load_ctx(req: HttpRequest, lane: Lane) -> Result<Ctx, AppError> {
     if let Some(u) = user.as_ref().filter(|u| u.role == Role::Customer) {
         if session.cart_count().is_none() {
             let user_id = u.id;
-            let n = state
-                .db
+            let n = db
                 .run(move |conn| crate::shop::cart::unit_count(conn, user_id))
                 .await?;
             session.set_cart_count(n);
