@@ -22,7 +22,9 @@ pub mod schema;
 mod vocabulary;
 
 pub use cached::Prepared;
-pub use pool::{default_pool_size, staff_share, Db, Lane, PooledConn, RequestDb, IDLE_CHECK};
+pub use pool::{
+    default_pool_size, staff_share, Db, Lane, PooledConn, RequestDb, DEFAULT_DEADLINE, IDLE_CHECK,
+};
 
 use std::time::Duration;
 
@@ -156,6 +158,14 @@ where
 {
     control(conn, "BEGIN")?;
     match f(conn) {
+        Ok(_) if pool::past_deadline() => {
+            // The caller was already answered "unavailable" (see `RequestDb::run_within`): what the
+            // body did must not take effect.
+            let _ = control(conn, "ROLLBACK");
+            Err(E::from(AppError::Unavailable(anyhow::anyhow!(
+                "the transaction finished after its deadline and was rolled back"
+            ))))
+        }
         Ok(value) => match control(conn, "COMMIT") {
             Ok(()) => Ok(value),
             Err(e) => {

@@ -15,6 +15,7 @@ pub mod error_page;
 pub mod health;
 pub mod orders;
 pub mod page;
+pub mod params;
 pub mod payments;
 pub mod pickup_view;
 pub mod session;

@@ -30,15 +30,21 @@ pub fn server_url() -> String {
 pub struct TestDb {
     pub name: String,
     pub url: String,
+    server: String,
 }
 
 impl TestDb {
     pub fn create() -> TestDb {
+        TestDb::create_on(&server_url())
+    }
+
+    /// A test database on another server (`mysql://user@host:port`, no database name).
+    pub fn create_on(server: &str) -> TestDb {
         let name = format!(
             "test_{:012x}",
             rand::thread_rng().gen::<u64>() & 0xffff_ffff_ffff
         );
-        let server = server_url();
+        let server = server.to_string();
         let mut conn = MysqlConnection::establish(&server)
             .unwrap_or_else(|e| panic!("cannot reach the test MariaDB at {server} (run scripts/test, or set DATABASE_URL): {e}"));
         conn.batch_execute(&format!(
@@ -48,7 +54,7 @@ impl TestDb {
         let url = format!("{server}/{name}");
         let mut conn = MysqlConnection::establish(&url).expect("connect to test database");
         db::migrate(&mut conn).expect("migrate test database");
-        TestDb { name, url }
+        TestDb { name, url, server }
     }
 }
 
@@ -61,7 +67,7 @@ impl Drop for TestDb {
             );
             return;
         }
-        if let Ok(mut conn) = MysqlConnection::establish(&server_url()) {
+        if let Ok(mut conn) = MysqlConnection::establish(&self.server) {
             let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {}", self.name));
         }
     }
@@ -89,7 +95,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with settings adjusted by `tweak` (e.g. 3-digit pickup codes).
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
-    let test_db = TestDb::create();
+    spawn_app_on(TestDb::create(), tweak).await
+}
+
+/// Starts the app over a given test database (e.g. one on a private server a test may kill).
+pub async fn spawn_app_on(test_db: TestDb, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::for_database(&test_db.url);
     tweak(&mut settings);
     let state = AppState::new(settings);
@@ -384,10 +394,21 @@ impl Client {
         Self::page(res).await
     }
 
+    /// Logs in; a 503 "busy, try again" (password hashing is bounded, so many logins at once
+    /// queue for a turn) is tried again, as a person would.
     pub async fn login(&self, username: &str, password: &str) -> Page {
-        let page = self
+        let mut page = self
             .post("/login", &[("username", username), ("password", password)])
             .await;
+        for _ in 0..50 {
+            if page.status != StatusCode::SERVICE_UNAVAILABLE {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            page = self
+                .post("/login", &[("username", username), ("password", password)])
+                .await;
+        }
         // Logging in renews the session and its CSRF token.
         *self.csrf.lock().expect("csrf lock") = None;
         page

@@ -7,7 +7,9 @@ mod browser;
 mod browser_counter;
 mod fixtures;
 mod helpers;
+mod hostile;
 mod invariants;
+mod login_burst;
 
 mod accounts;
 mod admin_orders;
@@ -22,6 +24,7 @@ mod cli;
 mod counter;
 mod database;
 mod everywhere;
+mod faults;
 mod pickup;
 mod security;
 mod sessions;
