@@ -38,6 +38,8 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Lifetime of a submit-once token (the form stays usable this long).
     pub submit_token_ttl_seconds: i64,
+    /// Bearer token that opens `/metrics` to non-loopback clients (none: loopback only).
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -200,6 +202,12 @@ impl Settings {
                 "a pool size from 2 to 500",
             )?,
             submit_token_ttl_seconds: default::SUBMIT_TOKEN_TTL_SECONDS,
+            metrics_token: match var("METRICS_TOKEN") {
+                Some(t) if t.len() < 16 => {
+                    return Err(bad("METRICS_TOKEN", "must be at least 16 characters"))
+                }
+                t => t,
+            },
         })
     }
 
@@ -221,6 +229,7 @@ impl Settings {
             // Smaller than a server's: many test apps share one database server.
             db_pool_size: 16,
             submit_token_ttl_seconds: default::SUBMIT_TOKEN_TTL_SECONDS,
+            metrics_token: None,
         }
     }
 

@@ -81,6 +81,8 @@ pub fn is_connection_error(e: &DieselError) -> bool {
                 || m.contains("Can't connect")
                 || m.contains("shutdown in progress")
                 || m.contains("Server shutdown")
+                // A Galera node that left the primary component (1047) serves nothing until it rejoins.
+                || m.contains("WSREP has not yet prepared node")
         }
         _ => false,
     }
@@ -95,7 +97,9 @@ pub fn is_retryable(e: &AppError) -> bool {
         )) => true,
         AppError::Database(DieselError::DatabaseError(_, info)) => {
             let m = info.message();
-            m.contains("Deadlock found") || m.contains("Lock wait timeout")
+            // "Deadlock found …" (InnoDB, or Galera's certification failure at COMMIT, which
+            // diesel reports with kind Unknown) and "Deadlock: wsrep aborted transaction".
+            m.contains("Deadlock") || m.contains("Lock wait timeout")
         }
         _ => false,
     }

@@ -69,6 +69,23 @@ pub enum Placed {
     PickupCodesExhausted,
 }
 
+impl Placed {
+    /// The outcome's name for metrics (`shopcounter_checkouts_total{outcome=…}`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Placed::Created { .. } => "created",
+            Placed::AlreadySubmitted { .. } => "replayed",
+            Placed::SoldOut { .. } => "sold_out",
+            Placed::NoLongerSold { .. } => "no_longer_sold",
+            Placed::PricesChanged => "prices_changed",
+            Placed::Busy => "busy",
+            Placed::EmptySelection => "empty_selection",
+            Placed::UnknownStore => "unknown_store",
+            Placed::PickupCodesExhausted => "pickup_codes_exhausted",
+        }
+    }
+}
+
 /// Places the order: one transaction (rerun on lock conflicts), every refusal rolled back.
 pub fn place_order(conn: &mut MysqlConnection, req: &CheckoutRequest) -> Result<Placed, AppError> {
     place_order_numbered(conn, req, &mut || {
@@ -83,7 +100,12 @@ pub fn place_order_numbered(
     next_no: &mut dyn FnMut() -> OrderNo,
 ) -> Result<Placed, AppError> {
     let placed = Rollback::settle(in_transaction(conn, |c| checkout_body(c, req, next_no)));
-    busy_as(placed, Placed::Busy)
+    let placed = busy_as(placed, Placed::Busy);
+    crate::metrics::checkout(match &placed {
+        Ok(outcome) => outcome.name(),
+        Err(_) => "error",
+    });
+    placed
 }
 
 /// The checkout transaction's body: `Ok` commits, `Err` rolls back (and a lock conflict reruns it).

@@ -34,6 +34,14 @@ pub struct TestDb {
 
 impl TestDb {
     pub fn create() -> TestDb {
+        let db = TestDb::create_empty();
+        let mut conn = MysqlConnection::establish(&db.url).expect("connect to test database");
+        db::migrate(&mut conn).expect("migrate test database");
+        db
+    }
+
+    /// A new database with no tables yet (not migrated).
+    pub fn create_empty() -> TestDb {
         let name = format!(
             "test_{:012x}",
             rand::thread_rng().gen::<u64>() & 0xffff_ffff_ffff
@@ -46,8 +54,6 @@ impl TestDb {
         ))
         .expect("create test database");
         let url = format!("{server}/{name}");
-        let mut conn = MysqlConnection::establish(&url).expect("connect to test database");
-        db::migrate(&mut conn).expect("migrate test database");
         TestDb { name, url }
     }
 }

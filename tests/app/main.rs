@@ -20,5 +20,6 @@ mod checkout;
 mod cli;
 mod counter;
 mod database;
+mod operating;
 mod pickup;
 mod security;
