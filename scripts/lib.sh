@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Helpers shared by scripts/run, scripts/test and scripts/bench. Source it; don't run it.
 
+# Every package named up front: a missing one found later (libmariadb-dev-compat) would rebuild diesel.
 RUN_PACKAGES=(mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat pkg-config libssl-dev gcc)
 TEST_PACKAGES=(chromium chromium-driver zbar-tools librsvg2-bin)
 
@@ -40,9 +41,12 @@ ensure_packages() {
                 "${missing[*]}" >&2
             exit 1
         fi
-        say "installing: ${missing[*]}"
-        apt-get update
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+        say "installing: ${missing[*]} (quietly; apt's log goes to ${TMPDIR:-/tmp}/shopcounter-apt.log)"
+        local log=${TMPDIR:-/tmp}/shopcounter-apt.log
+        { apt-get update -qq &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -qq -y --no-install-recommends \
+                -o Dpkg::Use-Pty=0 "${missing[@]}"; } >"$log" 2>&1 ||
+            { tail -n 30 "$log" >&2; die "installing packages failed (log: $log)"; }
     fi
 
     if ! command -v cargo >/dev/null && [[ -x $HOME/.cargo/bin/cargo ]]; then

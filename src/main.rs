@@ -284,9 +284,24 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     let app = Application::build(state, None).context("starting the web server")?;
     tracing::info!(bind = %settings.bind, port = app.port(), "serving");
+    // Said only now that the port is ours: a bind that fails never shows a banner.
+    println!("{}", banner(&settings.bind, app.port()));
     actix_web::rt::spawn(sweep_forever(db, settings));
     app.run_until_stopped().await.context("serving")?;
     Ok(())
+}
+
+/// What a person starting the shop reads: where to open it.
+fn banner(bind: &str, port: u16) -> String {
+    let host = bind.rsplit_once(':').map_or(bind, |(host, _)| host);
+    let host = match host {
+        "0.0.0.0" | "" => "127.0.0.1",
+        "[::]" => "[::1]",
+        h => h,
+    };
+    format!(
+        "\n  shopcounter is listening on  http://{host}:{port}/\n  (bound to {bind}; press Ctrl-C to stop)\n"
+    )
 }
 
 /// The background sweeper. Safe on every instance at once: every change it makes is conditional.

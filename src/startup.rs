@@ -72,6 +72,7 @@ impl Application {
                     web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
                 )
                 .wrap(from_fn(same_origin_only))
+                .wrap(from_fn(head_as_get))
                 .wrap(sessions)
                 .wrap(
                     actix_web::middleware::DefaultHeaders::new()
@@ -107,6 +108,18 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Every GET route answers HEAD (monitors and load balancers use it): the request is routed as a
+/// GET, and the HTTP layer, which remembers that it was a HEAD, sends the headers without the body.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
 }
 
 /// Refuses unsafe requests a browser marks as cross-site, or whose Origin is another host.

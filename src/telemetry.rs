@@ -28,6 +28,7 @@ pub fn init() -> Result<(), String> {
                 .try_init();
         }
         "" | "text" => {
+            // Colour codes only for a person at a terminal, never in a log file or a pipe.
             let _ = builder
                 .with_ansi(std::io::stderr().is_terminal())
                 .try_init();

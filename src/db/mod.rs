@@ -239,6 +239,18 @@ impl<O> Rollback<O> {
     }
 }
 
+impl<R> Rollback<R> {
+    /// The outcome of a finished transaction whose success and refusal are different types:
+    /// `Ok(Ok(committed))`, `Ok(Err(refused))`, or the error.
+    pub fn outcome<T>(result: Result<T, Rollback<R>>) -> Result<Result<T, R>, AppError> {
+        match result {
+            Ok(done) => Ok(Ok(done)),
+            Err(Rollback::Refused(refused)) => Ok(Err(refused)),
+            Err(Rollback::Failed(e)) => Err(e),
+        }
+    }
+}
+
 /// For operations whose outcomes include "busy": lock conflicts that outlasted the retries
 /// (`AppError::Busy`) become that outcome instead of an error page.
 pub fn busy_as<O>(result: Result<O, AppError>, busy: O) -> Result<O, AppError> {

@@ -38,7 +38,7 @@ pub struct CheckoutRequest {
     pub pickup_code_digits: usize,
 }
 
-/// Every way a checkout can end. Only `Created` changed anything.
+/// A checkout that went through (now, or the first time this form was sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placed {
     Created {
@@ -48,15 +48,15 @@ pub enum Placed {
     AlreadySubmitted {
         order_no: String,
     },
+}
+
+/// Every way a checkout is refused. Nothing changed: the transaction was rolled back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
     /// Not enough of one product: `available` units are left (0 = sold out).
-    SoldOut {
-        name: String,
-        available: i32,
-    },
+    SoldOut { name: String, available: i32 },
     /// A product is no longer sold.
-    NoLongerSold {
-        name: String,
-    },
+    NoLongerSold { name: String },
     /// A price changed since the confirm page was shown: please review.
     PricesChanged,
     /// Lock contention outlasted the retries: nothing happened, try again.
@@ -75,19 +75,30 @@ impl Placed {
         match self {
             Placed::Created { .. } => "created",
             Placed::AlreadySubmitted { .. } => "replayed",
-            Placed::SoldOut { .. } => "sold_out",
-            Placed::NoLongerSold { .. } => "no_longer_sold",
-            Placed::PricesChanged => "prices_changed",
-            Placed::Busy => "busy",
-            Placed::EmptySelection => "empty_selection",
-            Placed::UnknownStore => "unknown_store",
-            Placed::PickupCodesExhausted => "pickup_codes_exhausted",
+        }
+    }
+}
+
+impl Refused {
+    /// The refusal's name for metrics (`shopcounter_checkouts_total{outcome=…}`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Refused::SoldOut { .. } => "sold_out",
+            Refused::NoLongerSold { .. } => "no_longer_sold",
+            Refused::PricesChanged => "prices_changed",
+            Refused::Busy => "busy",
+            Refused::EmptySelection => "empty_selection",
+            Refused::UnknownStore => "unknown_store",
+            Refused::PickupCodesExhausted => "pickup_codes_exhausted",
         }
     }
 }
 
 /// Places the order: one transaction (rerun on lock conflicts), every refusal rolled back.
-pub fn place_order(conn: &mut MysqlConnection, req: &CheckoutRequest) -> Result<Placed, AppError> {
+pub fn place_order(
+    conn: &mut MysqlConnection,
+    req: &CheckoutRequest,
+) -> Result<Result<Placed, Refused>, AppError> {
     place_order_numbered(conn, req, &mut || {
         OrderNo::generate(Utc::now(), &mut rand::thread_rng())
     })
@@ -98,11 +109,12 @@ pub fn place_order_numbered(
     conn: &mut MysqlConnection,
     req: &CheckoutRequest,
     next_no: &mut dyn FnMut() -> OrderNo,
-) -> Result<Placed, AppError> {
-    let placed = Rollback::settle(in_transaction(conn, |c| checkout_body(c, req, next_no)));
-    let placed = busy_as(placed, Placed::Busy);
+) -> Result<Result<Placed, Refused>, AppError> {
+    let placed = Rollback::outcome(in_transaction(conn, |c| checkout_body(c, req, next_no)));
+    let placed = busy_as(placed, Err(Refused::Busy));
     crate::metrics::checkout(match &placed {
-        Ok(outcome) => outcome.name(),
+        Ok(Ok(placed)) => placed.name(),
+        Ok(Err(refused)) => refused.name(),
         Err(_) => "error",
     });
     placed
@@ -113,7 +125,7 @@ fn checkout_body(
     conn: &mut MysqlConnection,
     req: &CheckoutRequest,
     next_no: &mut dyn FnMut() -> OrderNo,
-) -> Result<Placed, Rollback<Placed>> {
+) -> Result<Placed, Rollback<Refused>> {
     // 1. The token first: a second submission waits here for the first, then replays it.
     match submit_once::consume(conn, &req.token, req.user_id, Purpose::Checkout, None, None)? {
         Consumed::Fresh => {}
@@ -126,20 +138,20 @@ fn checkout_body(
         }
     }
     if !store_takes_orders(conn, req.store_id)? {
-        return Err(Rollback::Refused(Placed::UnknownStore));
+        return Err(Rollback::Refused(Refused::UnknownStore));
     }
 
     // 2. The selected lines, read without locking, checked against what the customer saw.
     let lines = cart::selected_lines(conn, req.user_id)?;
     if lines.is_empty() {
-        return Err(Rollback::Refused(Placed::EmptySelection));
+        return Err(Rollback::Refused(Refused::EmptySelection));
     }
     if let Some(refusal) = lines.iter().find_map(shelf_refusal) {
         return Err(Rollback::Refused(refusal));
     }
     let total = cart::total_cents(&lines);
     if total != req.seen_total_cents {
-        return Err(Rollback::Refused(Placed::PricesChanged));
+        return Err(Rollback::Refused(Refused::PricesChanged));
     }
 
     // 3. The order, its lines, its token result, the cart cleared — none of this locks a product row.
@@ -163,7 +175,7 @@ fn checkout_body(
     insert_lines(conn, order_id, &lines)?;
     if req.pay_method == PayMethod::AtCounter {
         if let Issued::SpaceFull = issue_pickup_code(conn, order_id, req.pickup_code_digits)? {
-            return Err(Rollback::Refused(Placed::PickupCodesExhausted));
+            return Err(Rollback::Refused(Refused::PickupCodesExhausted));
         }
     }
     let product_ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
@@ -193,13 +205,13 @@ fn store_takes_orders(conn: &mut MysqlConnection, store_id: i64) -> Result<bool,
 }
 
 /// Why a line cannot be bought as the shelf stands now (inactive, not enough).
-fn shelf_refusal(l: &CartLine) -> Option<Placed> {
+fn shelf_refusal(l: &CartLine) -> Option<Refused> {
     if !l.active {
-        Some(Placed::NoLongerSold {
+        Some(Refused::NoLongerSold {
             name: l.name.clone(),
         })
     } else if l.stock < l.quantity {
-        Some(Placed::SoldOut {
+        Some(Refused::SoldOut {
             name: l.name.clone(),
             available: l.stock.max(0),
         })
@@ -290,7 +302,7 @@ fn insert_lines(
 /// customer agreed to — not the version — so another buyer's success does not force a retry while
 /// enough stock remains (READ COMMITTED: a waiting UPDATE re-checks its WHERE on the latest row).
 /// 0 rows: read again and decide; still enough (the row moved under us) → retry after a short pause.
-fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Rollback<Placed>> {
+fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Rollback<Refused>> {
     let q = line.quantity;
     for attempt in 0..STOCK_ATTEMPTS {
         let matched = diesel::update(
@@ -314,15 +326,15 @@ fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Rollbac
             .select((products::stock, products::price_cents, products::active))
             .first(conn)?;
         if !active {
-            return Err(Rollback::Refused(Placed::NoLongerSold {
+            return Err(Rollback::Refused(Refused::NoLongerSold {
                 name: line.name.clone(),
             }));
         }
         if price != line.price_cents {
-            return Err(Rollback::Refused(Placed::PricesChanged));
+            return Err(Rollback::Refused(Refused::PricesChanged));
         }
         if stock < q {
-            return Err(Rollback::Refused(Placed::SoldOut {
+            return Err(Rollback::Refused(Refused::SoldOut {
                 name: line.name.clone(),
                 available: stock.max(0),
             }));
@@ -332,7 +344,7 @@ fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Rollbac
             rand::thread_rng().gen_range(base / 2..=base),
         ));
     }
-    Err(Rollback::Refused(Placed::Busy))
+    Err(Rollback::Refused(Refused::Busy))
 }
 
 /// One `sale` movement per line in one statement; `stock_after` is read from the rows we just

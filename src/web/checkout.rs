@@ -14,7 +14,7 @@ use super::submit;
 use crate::domain::{PayMethod, Purpose};
 use crate::error::AppError;
 use crate::shop::cart;
-use crate::shop::checkout::{place_order, CheckoutRequest, Placed, MAX_NOTE_CHARS};
+use crate::shop::checkout::{place_order, CheckoutRequest, Placed, Refused, MAX_NOTE_CHARS};
 use crate::shop::stores::{self, Store};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -61,16 +61,65 @@ struct CheckoutForm {
     submit_token: String,
 }
 
+/// What was wrong with the form, field by field.
 #[derive(Default)]
 struct FieldErrors {
     store: Option<String>,
     pay_method: Option<String>,
     note: Option<String>,
+    /// The total the page showed did not come back: the page was incomplete.
+    incomplete: bool,
 }
 
 impl FieldErrors {
-    fn any(&self) -> bool {
-        self.store.is_some() || self.pay_method.is_some() || self.note.is_some()
+    /// The banner for an incomplete page; the fields carry their own messages.
+    fn problem(&self) -> Option<(&'static str, String)> {
+        self.incomplete.then(|| {
+            (
+                "prices_changed",
+                "This page was incomplete; please review the total below and place the order again."
+                    .to_string(),
+            )
+        })
+    }
+}
+
+/// The customer's choices on the checkout form, parsed.
+struct Choice {
+    store_id: i64,
+    pay_method: PayMethod,
+    note: String,
+    seen_total_cents: i64,
+}
+
+impl TryFrom<&CheckoutForm> for Choice {
+    type Error = FieldErrors;
+
+    fn try_from(form: &CheckoutForm) -> Result<Choice, FieldErrors> {
+        let store_id: Option<i64> = form.store_id.trim().parse().ok().filter(|id| *id > 0);
+        let pay_method = PayMethod::parse(form.pay_method.trim());
+        let note = form.note.trim().to_string();
+        let note_fits = note.chars().count() <= MAX_NOTE_CHARS;
+        let seen_total_cents: Option<i64> = form.seen_total_cents.trim().parse().ok();
+        match (store_id, pay_method, note_fits, seen_total_cents) {
+            (Some(store_id), Some(pay_method), true, Some(seen_total_cents)) => Ok(Choice {
+                store_id,
+                pay_method,
+                note,
+                seen_total_cents,
+            }),
+            _ => Err(FieldErrors {
+                store: store_id
+                    .is_none()
+                    .then(|| "Please choose the store you will pick up from.".into()),
+                pay_method: pay_method
+                    .is_none()
+                    .then(|| "Please choose how you will pay.".into()),
+                note: (!note_fits)
+                    .then(|| format!("The note can be at most {MAX_NOTE_CHARS} characters.")),
+                incomplete: seen_total_cents.is_none(),
+            }),
+        }
     }
 }
 
@@ -150,51 +199,48 @@ async fn confirm_page(customer: Customer) -> Result<HttpResponse, AppError> {
 }
 
 /// The message and status each refusal gets on the page.
-fn refusal(placed: &Placed) -> (&'static str, String, StatusCode) {
-    match placed {
-        Placed::SoldOut { name, available: 0 } => (
+fn refusal(refused: &Refused) -> (&'static str, String, StatusCode) {
+    match refused {
+        Refused::SoldOut { name, available: 0 } => (
             "sold_out",
             format!("Sorry, {name} is sold out. Nothing was ordered; please remove it from your cart."),
             StatusCode::CONFLICT,
         ),
-        Placed::SoldOut { name, available } => (
+        Refused::SoldOut { name, available } => (
             "sold_out",
             format!("Sorry, only {available} left of {name}. Nothing was ordered; please lower the quantity in your cart."),
             StatusCode::CONFLICT,
         ),
-        Placed::NoLongerSold { name } => (
+        Refused::NoLongerSold { name } => (
             "no_longer_sold",
             format!("{name} is no longer sold. Nothing was ordered; please remove it from your cart."),
             StatusCode::CONFLICT,
         ),
-        Placed::PricesChanged => (
+        Refused::PricesChanged => (
             "prices_changed",
             "Prices changed since you opened this page. Nothing was ordered; please review the new total below and place the order again.".into(),
             StatusCode::CONFLICT,
         ),
-        Placed::Busy => (
+        Refused::Busy => (
             "busy",
             "The shop is very busy right now. Nothing was ordered and your cart is unchanged; please try again.".into(),
             StatusCode::SERVICE_UNAVAILABLE,
         ),
-        Placed::EmptySelection => (
+        Refused::EmptySelection => (
             "empty_selection",
             "Nothing is selected in your cart. Tick “Buy now” on the lines you want, then check out.".into(),
             StatusCode::BAD_REQUEST,
         ),
-        Placed::UnknownStore => (
+        Refused::UnknownStore => (
             "unknown_store",
             "That store does not take orders. Please choose one of the stores listed.".into(),
             StatusCode::BAD_REQUEST,
         ),
-        Placed::PickupCodesExhausted => (
+        Refused::PickupCodesExhausted => (
             "pickup_codes_exhausted",
             "The shop cannot take more orders right now. Nothing was ordered; please try again in a little while.".into(),
             StatusCode::SERVICE_UNAVAILABLE,
         ),
-        Placed::Created { .. } | Placed::AlreadySubmitted { .. } => {
-            ("", String::new(), StatusCode::OK)
-        }
     }
 }
 
@@ -204,97 +250,68 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
     let state = &customer.ctx.state;
     let user_id = customer.user.id;
     let token = submit::check(state, &form.submit_token, user_id, Purpose::Checkout, None)?;
-
-    let mut errors = FieldErrors::default();
-    let store_id: Option<i64> = form.store_id.trim().parse().ok().filter(|id| *id > 0);
-    if store_id.is_none() {
-        errors.store = Some("Please choose the store you will pick up from.".into());
-    }
-    let pay_method = PayMethod::parse(form.pay_method.trim());
-    if pay_method.is_none() {
-        errors.pay_method = Some("Please choose how you will pay.".into());
-    }
-    let note = form.note.trim().to_string();
-    if note.chars().count() > MAX_NOTE_CHARS {
-        errors.note = Some(format!(
-            "The note can be at most {MAX_NOTE_CHARS} characters."
-        ));
-    }
-    let seen_total: Option<i64> = form.seen_total_cents.trim().parse().ok();
-    let (Some(store_id), Some(pay_method), Some(seen_total_cents), false) =
-        (store_id, pay_method, seen_total, errors.any())
-    else {
-        let problem = seen_total.is_none().then(|| {
-            (
-                "prices_changed",
-                "This page was incomplete; please review the total below and place the order again."
-                    .to_string(),
-            )
-        });
-        return checkout_page(
-            &customer,
-            &form,
-            form.submit_token.clone(),
-            problem,
-            errors,
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
+    let choice = match Choice::try_from(&form) {
+        Ok(choice) => choice,
+        Err(errors) => {
+            let problem = errors.problem();
+            let token = form.submit_token.clone();
+            let status = StatusCode::BAD_REQUEST;
+            return checkout_page(&customer, &form, token, problem, errors, status).await;
+        }
     };
-
+    let pay_method = choice.pay_method;
+    let req = CheckoutRequest {
+        user_id,
+        store_id: choice.store_id,
+        pay_method,
+        note: choice.note,
+        seen_total_cents: choice.seen_total_cents,
+        token,
+        payment_window_seconds: state.settings.payment_window_seconds,
+        pickup_code_digits: state.settings.pickup_code_digits,
+    };
     // Buyers of a hot product queue here, in the app, before they take a database connection.
     let ids = state
         .db
         .run(move |c| cart::selected_product_ids(c, user_id))
         .await?;
     let admitted = state.admission.admit(ids).await;
-    let req = CheckoutRequest {
-        user_id,
-        store_id,
-        pay_method,
-        note,
-        seen_total_cents,
-        token,
-        payment_window_seconds: state.settings.payment_window_seconds,
-        pickup_code_digits: state.settings.pickup_code_digits,
-    };
     let placed = state.db.run(move |c| place_order(c, &req)).await;
     drop(admitted);
     match placed? {
-        Placed::Created { order_no } => {
-            let text = match pay_method {
-                PayMethod::Online => {
-                    "Order placed. Please pay within the time shown to confirm it."
-                }
-                PayMethod::AtCounter => {
-                    "Order placed and confirmed. Pay at the counter when you pick it up."
-                }
+        Ok(placed) => Ok(placed_redirect(&customer, placed, pay_method)),
+        Err(refused) => {
+            let (kind, message, status) = refusal(&refused);
+            let errors = FieldErrors {
+                store: (refused == Refused::UnknownStore).then(|| message.clone()),
+                ..FieldErrors::default()
             };
-            customer.ctx.flash("ok", text);
-            Ok(see_other(&format!("/orders/{order_no}")))
-        }
-        Placed::AlreadySubmitted { order_no } => {
-            customer.ctx.flash(
-                "info",
-                "This order was already placed (the form was sent twice); here it is. Nothing was ordered twice.",
-            );
-            Ok(see_other(&format!("/orders/{order_no}")))
-        }
-        other => {
-            let (kind, message, status) = refusal(&other);
-            let mut errors = FieldErrors::default();
-            if other == Placed::UnknownStore {
-                errors.store = Some(message.clone());
-            }
-            checkout_page(
-                &customer,
-                &form,
-                form.submit_token.clone(),
-                Some((kind, message)),
-                errors,
-                status,
-            )
-            .await
+            let token = form.submit_token.clone();
+            let problem = Some((kind, message));
+            checkout_page(&customer, &form, token, problem, errors, status).await
         }
     }
+}
+
+/// To the order, with a word on what happens next.
+fn placed_redirect(customer: &Customer, placed: Placed, pay_method: PayMethod) -> HttpResponse {
+    let (order_no, kind, text) = match (placed, pay_method) {
+        (Placed::Created { order_no }, PayMethod::Online) => (
+            order_no,
+            "ok",
+            "Order placed. Please pay within the time shown to confirm it.",
+        ),
+        (Placed::Created { order_no }, PayMethod::AtCounter) => (
+            order_no,
+            "ok",
+            "Order placed and confirmed. Pay at the counter when you pick it up.",
+        ),
+        (Placed::AlreadySubmitted { order_no }, _) => (
+            order_no,
+            "info",
+            "This order was already placed (the form was sent twice); here it is. Nothing was ordered twice.",
+        ),
+    };
+    customer.ctx.flash(kind, text);
+    see_other(&format!("/orders/{order_no}"))
 }

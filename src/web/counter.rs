@@ -124,8 +124,13 @@ fn page_with(
     )
 }
 
-#[get("/counter")]
-async fn index(staff: Staff) -> Result<HttpResponse, AppError> {
+/// The input (with what was typed and why it is not a code, if so) above the store's queue.
+async fn queue_page(
+    staff: &Staff,
+    code: String,
+    code_error: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let store_id = staff.store_id()?;
     let queue = staff
         .ctx
@@ -133,9 +138,14 @@ async fn index(staff: Staff) -> Result<HttpResponse, AppError> {
         .db
         .run(move |c| counter::store_queue(c, store_id))
         .await?;
-    let symbol = staff.ctx.state.settings.currency_symbol.clone();
-    let screen = Screen::Queue(queue_view(queue, &symbol));
-    page_with(&staff, screen, String::new(), None, StatusCode::OK)
+    let symbol = &staff.ctx.state.settings.currency_symbol;
+    let screen = Screen::Queue(queue_view(queue, symbol));
+    page_with(staff, screen, code, code_error, status)
+}
+
+#[get("/counter")]
+async fn index(staff: Staff) -> Result<HttpResponse, AppError> {
+    queue_page(&staff, String::new(), None, StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -169,21 +179,13 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
             "Too many wrong codes from this counter — wait a minute, then try again.".into(),
         )),
         Lookup::Invalid(why) => {
-            let symbol = staff.ctx.state.settings.currency_symbol.clone();
-            let store_id = who.store_id;
-            let queue = staff
-                .ctx
-                .state
-                .db
-                .run(move |c| counter::store_queue(c, store_id))
-                .await?;
-            page_with(
+            queue_page(
                 &staff,
-                Screen::Queue(queue_view(queue, &symbol)),
                 input,
                 Some(why.to_string()),
                 StatusCode::BAD_REQUEST,
             )
+            .await
         }
         Lookup::Looked { lookup_id, .. } => Ok(see_other(&format!("/counter/lookups/{lookup_id}"))),
     }
@@ -211,6 +213,15 @@ struct HandOverForm {
     payment_collected: Option<String>,
 }
 
+impl HandOverForm {
+    /// The "I have collected …" box: ticked is any value but empty or `0`.
+    fn payment_collected(&self) -> bool {
+        self.payment_collected
+            .as_deref()
+            .is_some_and(|v| !v.is_empty() && v != "0")
+    }
+}
+
 #[post("/counter/orders/{order_no}/handover")]
 async fn hand_over(
     staff: Staff,
@@ -225,25 +236,32 @@ async fn hand_over(
         .run(move |c| counter::order_id(c, &order_no))
         .await?
         .ok_or(AppError::NotFound)?;
-    let HandOverForm {
-        submit_token,
-        payment_collected,
-    } = form.0;
+    let form = form.0;
+    let purpose = Purpose::Handover;
     let token = submit::check(
         &state,
-        &submit_token,
+        &form.submit_token,
         who.user_id,
-        Purpose::Handover,
+        purpose,
         Some(order_id),
     )?;
-    let collected = payment_collected.is_some_and(|v| !v.is_empty() && v != "0");
+    let collected = form.payment_collected();
     let outcome = state
         .db
         .run(move |c| counter::hand_over(c, who, order_id, &token, collected))
         .await?;
-    let symbol = &state.settings.currency_symbol;
-    let offset = state.settings.shop_utc_offset;
-    let conflict = |screen| page_with(&staff, screen, String::new(), None, StatusCode::CONFLICT);
+    hand_over_screen(&staff, outcome, form.submit_token)
+}
+
+/// What pressing Hand over came to: back to the queue with a word, or a screen that says why not.
+fn hand_over_screen(
+    staff: &Staff,
+    outcome: HandOver,
+    submit_token: String,
+) -> Result<HttpResponse, AppError> {
+    let symbol = &staff.ctx.state.settings.currency_symbol;
+    let offset = staff.ctx.state.settings.shop_utc_offset;
+    let conflict = |screen| page_with(staff, screen, String::new(), None, StatusCode::CONFLICT);
     match outcome {
         HandOver::Done {
             order_no,
@@ -282,13 +300,8 @@ async fn hand_over(
             view.collect_error = Some(
                 "Tick the box once the customer has paid — nothing was handed over yet.".into(),
             );
-            page_with(
-                &staff,
-                Screen::Match(view),
-                String::new(),
-                None,
-                StatusCode::BAD_REQUEST,
-            )
+            let status = StatusCode::BAD_REQUEST;
+            page_with(staff, Screen::Match(view), String::new(), None, status)
         }
         HandOver::WrongStore { store_name } => conflict(Screen::WrongStore { store_name }),
         HandOver::Cancelled { order_no } => conflict(Screen::Cancelled {

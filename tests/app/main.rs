@@ -20,6 +20,7 @@ mod checkout;
 mod cli;
 mod counter;
 mod database;
+mod everywhere;
 mod operating;
 mod pickup;
 mod security;

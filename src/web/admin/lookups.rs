@@ -67,33 +67,32 @@ fn masked(entered: &str) -> String {
     format!("{}{tail}", "•".repeat(n - 2))
 }
 
+impl TryFrom<&LookupQuery> for LookupFilter {
+    /// One message for the form (the last field that is wrong).
+    type Error = String;
+
+    fn try_from(q: &LookupQuery) -> Result<LookupFilter, String> {
+        let store_id = optional_id(&q.store, "store");
+        let staff_user_id = optional_id(&q.staff, "staff member");
+        let outcome = match q.outcome.trim() {
+            "" => Ok(None),
+            o => LookupOutcome::parse(o)
+                .map(Some)
+                .ok_or_else(|| "Choose an outcome from the list.".to_string()),
+        };
+        Ok(LookupFilter {
+            outcome: outcome?,
+            staff_user_id: staff_user_id?,
+            store_id: store_id?,
+        })
+    }
+}
+
 #[get("/admin/lookups")]
 async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let mut error = None;
-    let store_id = optional_id(&q.store, "store").unwrap_or_else(|e| {
-        error = Some(e);
-        None
-    });
-    let staff_user_id = optional_id(&q.staff, "staff member").unwrap_or_else(|e| {
-        error = Some(e);
-        None
-    });
-    let outcome = match q.outcome.trim() {
-        "" => None,
-        o => {
-            let parsed = LookupOutcome::parse(o);
-            if parsed.is_none() {
-                error = Some("Choose an outcome from the list.".into());
-            }
-            parsed
-        }
-    };
-    let filter = LookupFilter {
-        store_id,
-        staff_user_id,
-        outcome,
-    };
+    let filter = LookupFilter::try_from(&q);
+    let error = filter.as_ref().err().cloned();
     let invalid = error.is_some();
     let before = q.before;
     let (stores, staff, (rows, older)) = admin
@@ -101,10 +100,9 @@ async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, 
         .state
         .db
         .run(move |conn| {
-            let page = if invalid {
-                (Vec::new(), None)
-            } else {
-                lookup_audit::lookup_page(conn, &filter, before)?
+            let page = match filter {
+                Ok(filter) => lookup_audit::lookup_page(conn, &filter, before)?,
+                Err(_) => (Vec::new(), None),
             };
             Ok((stores::all_stores(conn)?, staff::all_staff(conn)?, page))
         })

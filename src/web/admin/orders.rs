@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
+use chrono::{FixedOffset, NaiveDate};
 use serde::Deserialize;
 
 use super::{optional_id, text_field};
@@ -96,100 +96,135 @@ fn parse_date(raw: &str) -> Result<Option<NaiveDate>, String> {
         .map_err(|_| "Use a date like 2026-12-02.".into())
 }
 
-#[get("/admin/orders")]
-async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
-    let offset = admin.ctx.state.settings.shop_utc_offset;
-    let mut errors = FilterErrors::default();
-    let status = match q.status.trim() {
-        "" => None,
-        s => {
-            let parsed = OrderStatus::parse(s);
-            if parsed.is_none() {
-                errors.status = Some("Choose a status from the list.".into());
-            }
-            parsed
-        }
-    };
-    let store_id = optional_id(&q.store, "store").unwrap_or_else(|e| {
-        errors.store = Some(e);
-        None
-    });
-    let from = parse_date(&q.from).unwrap_or_else(|e| {
-        errors.from = Some(e);
-        None
-    });
-    let to = parse_date(&q.to).unwrap_or_else(|e| {
-        errors.to = Some(e);
-        None
-    });
-    if let (Some(f), Some(t)) = (from, to) {
-        if t < f {
-            errors.to = Some("The end date is before the start date.".into());
+impl FilterErrors {
+    fn any(&self) -> bool {
+        self.status.is_some()
+            || self.store.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.page.is_some()
+    }
+}
+
+/// The list's query, parsed: which orders, and where the page starts.
+struct ListRequest {
+    filter: OrderFilter,
+    cursor: Cursor,
+}
+
+impl ListQuery {
+    /// The page number asked for; none is page 1.
+    fn page_no(&self) -> Result<u32, String> {
+        match self.page.trim() {
+            "" => Ok(1),
+            p => match p.parse::<u32>() {
+                Ok(n) if (1..=1_000_000).contains(&n) => Ok(n),
+                _ => Err("Page must be a whole number from 1.".into()),
+            },
         }
     }
-    let page_no: u32 = match q.page.trim() {
-        "" => 1,
-        p => match p.parse::<u32>() {
-            Ok(n) if (1..=1_000_000).contains(&n) => n,
-            _ => {
-                errors.page = Some("Page must be a whole number from 1.".into());
-                1
+
+    /// The search as it is used (trimmed, at most 64 characters; junk is no search).
+    fn search(&self) -> String {
+        text_field(&self.q, 64, false, "Search").unwrap_or_default()
+    }
+
+    /// Every field checked; the dates are days in the shop's time zone.
+    fn parse(&self, offset: FixedOffset) -> Result<ListRequest, FilterErrors> {
+        let status = match self.status.trim() {
+            "" => Ok(None),
+            s => OrderStatus::parse(s)
+                .map(Some)
+                .ok_or_else(|| "Choose a status from the list.".to_string()),
+        };
+        let store_id = optional_id(&self.store, "store");
+        let from = parse_date(&self.from);
+        let mut to = parse_date(&self.to);
+        if let (Ok(Some(f)), Ok(Some(t))) = (&from, &to) {
+            if t < f {
+                to = Err("The end date is before the start date.".into());
             }
-        },
-    };
-    let search = text_field(&q.q, 64, false, "Search").unwrap_or_default();
-    let filter = OrderFilter {
-        status,
-        store_id,
-        created_from: from.map(|d| shop_day(d, offset).0),
-        created_before: to.map(|d| shop_day(d, offset).1),
-        search: (!search.is_empty()).then(|| search.clone()),
-    };
-    let cursor = match (q.before, q.after) {
-        (Some(b), _) => Cursor::Before(b),
-        (None, Some(a)) => Cursor::After(a),
-        (None, None) if page_no > 1 => Cursor::Page(page_no),
-        (None, None) => Cursor::First,
-    };
-    let invalid = errors.status.is_some()
-        || errors.store.is_some()
-        || errors.from.is_some()
-        || errors.to.is_some()
-        || errors.page.is_some();
-    let (stores, page) = admin
-        .ctx
-        .state
-        .db
-        .run(move |conn| {
-            let stores = stores::all_stores(conn)?;
-            let page = if invalid {
-                None
-            } else {
-                Some(order_list::order_page(conn, &filter, cursor)?)
-            };
-            Ok((stores, page))
+        }
+        let page_no = self.page_no();
+        let errors = FilterErrors {
+            status: status.clone().err(),
+            store: store_id.clone().err(),
+            from: from.clone().err(),
+            to: to.clone().err(),
+            page: page_no.clone().err(),
+        };
+        let (Ok(status), Ok(store_id), Ok(from), Ok(to), Ok(page_no)) =
+            (status, store_id, from, to, page_no)
+        else {
+            return Err(errors);
+        };
+        let search = self.search();
+        let cursor = match (self.before, self.after) {
+            (Some(b), _) => Cursor::Before(b),
+            (None, Some(a)) => Cursor::After(a),
+            (None, None) if page_no > 1 => Cursor::Page(page_no),
+            (None, None) => Cursor::First,
+        };
+        Ok(ListRequest {
+            filter: OrderFilter {
+                status,
+                store_id,
+                created_from: from.map(|d| shop_day(d, offset).0),
+                created_before: to.map(|d| shop_day(d, offset).1),
+                search: (!search.is_empty()).then_some(search),
+            },
+            cursor,
         })
-        .await?;
-    let symbol = &admin.ctx.state.settings.currency_symbol;
-    let base: Vec<(&str, &str)> = [
-        ("status", q.status.trim()),
-        ("store", q.store.trim()),
-        ("from", q.from.trim()),
-        ("to", q.to.trim()),
-        ("q", search.as_str()),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .collect();
-    let link = |extra: &[(&str, String)]| {
-        let mut all: Vec<(&str, String)> = base.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    }
+
+    /// A link to this list with the same filters and `extra` parameters.
+    fn link(&self, extra: &[(&str, String)]) -> String {
+        let search = self.search();
+        let mut all: Vec<(&str, String)> = [
+            ("status", self.status.trim()),
+            ("store", self.store.trim()),
+            ("from", self.from.trim()),
+            ("to", self.to.trim()),
+            ("q", search.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, v.to_string()))
+        .collect();
         all.extend(extra.iter().cloned());
         format!(
             "/admin/orders?{}",
             serde_urlencoded::to_string(&all).unwrap_or_default()
         )
+    }
+}
+
+#[get("/admin/orders")]
+async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let offset = admin.ctx.state.settings.shop_utc_offset;
+    let parsed = q.parse(offset);
+    let wanted = parsed.as_ref().ok().map(|r| (r.filter.clone(), r.cursor));
+    let (stores, page) = admin
+        .ctx
+        .state
+        .db
+        .run(move |conn| {
+            let page = match wanted {
+                Some((filter, cursor)) => Some(order_list::order_page(conn, &filter, cursor)?),
+                None => None,
+            };
+            Ok((stores::all_stores(conn)?, page))
+        })
+        .await?;
+    let errors = parsed.err().unwrap_or_default();
+    let status_code = if errors.any() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
     };
+    let page_no = q.page_no().unwrap_or(1);
+    let symbol = &admin.ctx.state.settings.currency_symbol;
     let (rows, newer_link, older_link) = match page {
         None => (Vec::new(), None, None),
         Some(p) => {
@@ -208,13 +243,13 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
                 })
                 .collect();
             let newer = p.newer.map(|id| {
-                link(&[
+                q.link(&[
                     ("after", id.to_string()),
                     ("page", page_no.saturating_sub(1).max(1).to_string()),
                 ])
             });
             let older = p.older.map(|id| {
-                link(&[
+                q.link(&[
                     ("before", id.to_string()),
                     ("page", (page_no + 1).to_string()),
                 ])
@@ -222,11 +257,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
             (rows, newer, older)
         }
     };
-    let status_code = if invalid {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let first = page_no > 1 || q.before.is_some() || q.after.is_some();
     render_status(
         &OrdersPage {
             page: admin.ctx.page("Orders"),
@@ -236,10 +267,10 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
             store: q.store.trim().to_string(),
             from: q.from.trim().to_string(),
             to: q.to.trim().to_string(),
-            q: search.clone(),
+            q: q.search(),
             errors,
             rows,
-            first_link: (page_no > 1 || q.before.is_some() || q.after.is_some()).then(|| link(&[])),
+            first_link: first.then(|| q.link(&[])),
             page_no,
             newer_link,
             older_link,
