@@ -136,8 +136,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep => with_conn(&settings, |conn| {
             let report = sweeper::sweep_once(conn, &settings).context("sweeping")?;
             println!(
-                "sweep: {} unpaid order(s) expired, {} uncollected at-counter order(s) cancelled, {} old submit token(s) deleted",
-                report.orders_expired, report.pickup_window_cancelled, report.tokens_deleted
+                "sweep: {} unpaid order(s) expired, {} uncollected at-counter order(s) cancelled, {} old submit token(s) and {} stale session(s) deleted",
+                report.orders_expired, report.pickup_window_cancelled, report.tokens_deleted, report.sessions_deleted
             );
             Ok(())
         }),

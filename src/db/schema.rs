@@ -105,6 +105,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    sessions (id) {
+        #[max_length = 64]
+        id -> Char,
+        user_id -> Bigint,
+        epoch -> Integer,
+        created_at -> Datetime,
+        last_seen_at -> Datetime,
+        #[max_length = 200]
+        user_agent -> Varchar,
+    }
+}
+
+diesel::table! {
     stock_movements (id) {
         id -> Bigint,
         product_id -> Bigint,
@@ -174,6 +187,7 @@ diesel::joinable!(order_lines -> orders (order_id));
 diesel::joinable!(orders -> stores (store_id));
 diesel::joinable!(orders -> users (user_id));
 diesel::joinable!(payments -> orders (order_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(users -> stores (store_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -183,6 +197,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     payments,
     pickup_lookups,
     products,
+    sessions,
     stock_movements,
     stores,
     submit_tokens,

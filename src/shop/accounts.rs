@@ -1,4 +1,5 @@
-//! Accounts: users, passwords (argon2id), login with per-account throttling, session epochs.
+//! Accounts: users, passwords (argon2id), login with per-account throttling, session epochs
+//! (the session records themselves are in `shop::sessions`).
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -6,7 +7,7 @@ use argon2::Argon2;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{stores, users};
+use crate::db::schema::users;
 use crate::domain::Role;
 use crate::error::{is_unique_violation, AppError};
 
@@ -210,62 +211,6 @@ fn record_failed_login(conn: &mut MysqlConnection, user_id: i64) -> Result<(), A
     ))
     .bind::<diesel::sql_types::BigInt, _>(user_id)
     .execute(conn)?;
-    Ok(())
-}
-
-/// Loads the user behind a session, or None when the account is gone, disabled, or the
-/// session's epoch is older than the account's (logged out everywhere, password changed).
-pub fn session_user(
-    conn: &mut MysqlConnection,
-    user_id: i64,
-    epoch: i32,
-) -> Result<Option<AuthUser>, AppError> {
-    #[derive(Queryable)]
-    struct Row {
-        id: i64,
-        username: String,
-        display_name: String,
-        role: Role,
-        store_id: Option<i64>,
-        disabled: bool,
-        session_epoch: i32,
-        store_name: Option<String>,
-    }
-    let row: Option<Row> = users::table
-        .left_join(stores::table)
-        .filter(users::id.eq(user_id))
-        .select((
-            users::id,
-            users::username,
-            users::display_name,
-            users::role,
-            users::store_id,
-            users::disabled,
-            users::session_epoch,
-            stores::name.nullable(),
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(row.and_then(|r| {
-        if r.disabled || r.session_epoch != epoch {
-            return None;
-        }
-        Some(AuthUser {
-            id: r.id,
-            username: r.username,
-            display_name: r.display_name,
-            role: r.role,
-            store_id: r.store_id,
-            store_name: r.store_name,
-        })
-    }))
-}
-
-/// Ends every open session of a user (logout everywhere, password change, disabling).
-pub fn bump_session_epoch(conn: &mut MysqlConnection, user_id: i64) -> Result<(), AppError> {
-    diesel::update(users::table.find(user_id))
-        .set(users::session_epoch.eq(users::session_epoch + 1))
-        .execute(conn)?;
     Ok(())
 }
 

@@ -27,6 +27,7 @@ pub mod payment;
 pub mod pickup;
 pub mod products;
 pub mod seed;
+pub mod sessions;
 pub mod staff;
 pub mod stock;
 pub mod stores;

@@ -23,10 +23,12 @@ pub struct SweepReport {
     pub orders_expired: usize,
     /// At-counter orders cancelled because nobody collected them within the pickup window.
     pub pickup_window_cancelled: usize,
+    /// Session records idle past their lifetime or ended by an epoch change.
+    pub sessions_deleted: usize,
 }
 
 /// One pass: expires unpaid orders, cancels uncollected at-counter orders, deletes used submit
-/// tokens older than 24 h.
+/// tokens older than 24 h and stale session records.
 pub fn sweep_once(
     conn: &mut MysqlConnection,
     settings: &Settings,
@@ -37,8 +39,10 @@ pub fn sweep_once(
     let tokens_deleted =
         diesel::delete(submit_tokens::table.filter(submit_tokens::used_at.lt(cutoff)))
             .execute(conn)?;
+    let sessions_deleted = crate::shop::sessions::delete_stale(conn)?;
     Ok(SweepReport {
         tokens_deleted,
+        sessions_deleted,
         orders_expired,
         pickup_window_cancelled,
     })

@@ -1,6 +1,6 @@
-//! Log in, register, log out (also everywhere).
+//! Log in, register, log out (also everywhere), and the account page with the open sessions.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -10,13 +10,25 @@ use super::page::{render, render_status, safe_next, see_other, Page};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts::{self, CreateAccount, LoginOutcome, NewAccount};
+use crate::shop::sessions::{self, OpenSession};
+use crate::web::clock::shop_time;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(login_form)
         .service(login)
         .service(register_form)
         .service(register)
-        .service(logout);
+        .service(logout)
+        .service(account);
+}
+
+/// The browser's own description of itself, kept with the session ("which browser").
+fn user_agent(req: &HttpRequest) -> String {
+    req.headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
 }
 
 #[derive(Template)]
@@ -73,7 +85,11 @@ struct LoginForm {
 }
 
 #[post("/login")]
-async fn login(ctx: Ctx, form: Form<LoginForm>) -> Result<HttpResponse, AppError> {
+async fn login(
+    req: HttpRequest,
+    ctx: Ctx,
+    form: Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
     let LoginForm {
         username,
         password,
@@ -92,7 +108,13 @@ async fn login(ctx: Ctx, form: Form<LoginForm>) -> Result<HttpResponse, AppError
             epoch,
             role,
         } => {
-            ctx.session.log_in(user_id, epoch);
+            let agent = user_agent(&req);
+            let token = ctx
+                .state
+                .db
+                .run(move |conn| sessions::open(conn, user_id, epoch, &agent))
+                .await?;
+            ctx.session.log_in(&token);
             let to = safe_next(next.as_deref()).unwrap_or_else(|| landing(role).to_string());
             return Ok(see_other(&to));
         }
@@ -136,7 +158,11 @@ struct RegisterForm {
 }
 
 #[post("/register")]
-async fn register(ctx: Ctx, form: Form<RegisterForm>) -> Result<HttpResponse, AppError> {
+async fn register(
+    req: HttpRequest,
+    ctx: Ctx,
+    form: Form<RegisterForm>,
+) -> Result<HttpResponse, AppError> {
     let RegisterForm {
         username,
         password,
@@ -148,11 +174,12 @@ async fn register(ctx: Ctx, form: Form<RegisterForm>) -> Result<HttpResponse, Ap
     let password_error = accounts::validate_password(&password).err();
     if username_error.is_none() && password_error.is_none() {
         let (u, d) = (username.clone(), display_name.clone());
+        let agent = user_agent(&req);
         let created = ctx
             .state
             .db
             .run(move |conn| {
-                accounts::create_account(
+                let created = accounts::create_account(
                     conn,
                     &NewAccount {
                         username: &u,
@@ -161,12 +188,16 @@ async fn register(ctx: Ctx, form: Form<RegisterForm>) -> Result<HttpResponse, Ap
                         role: Role::Customer,
                         store_id: None,
                     },
-                )
+                )?;
+                Ok(match created {
+                    CreateAccount::Created(id) => Some(sessions::open(conn, id, 0, &agent)?),
+                    CreateAccount::UsernameTaken => None,
+                })
             })
             .await?;
         match created {
-            CreateAccount::Created(id) => {
-                ctx.session.log_in(id, 0);
+            Some(token) => {
+                ctx.session.log_in(&token);
                 ctx.flash(
                     "ok",
                     format!(
@@ -180,9 +211,7 @@ async fn register(ctx: Ctx, form: Form<RegisterForm>) -> Result<HttpResponse, Ap
                 );
                 return Ok(see_other("/"));
             }
-            CreateAccount::UsernameTaken => {
-                username_error = Some("That username is taken. Please choose another.".into())
-            }
+            None => username_error = Some("That username is taken. Please choose another.".into()),
         }
     }
     render_status(
@@ -202,15 +231,64 @@ struct LogoutForm {
     everywhere: Option<String>,
 }
 
+/// Ends this session (its record goes, so every copy of the cookie is logged out), or with
+/// `everywhere` every session of the user.
 #[post("/logout")]
 async fn logout(ctx: Ctx, form: Form<LogoutForm>) -> Result<HttpResponse, AppError> {
-    if let (Some(user), Some(_)) = (&ctx.user, &form.0.everywhere) {
-        let id = user.id;
+    let everywhere = form.0.everywhere.is_some();
+    let user_id = ctx.user.as_ref().map(|u| u.id);
+    if let Some(token) = ctx.session.token() {
         ctx.state
             .db
-            .run(move |conn| accounts::bump_session_epoch(conn, id))
+            .run(move |conn| match (user_id, everywhere) {
+                (Some(id), true) => sessions::close_all(conn, id).map(|_| ()),
+                _ => sessions::close(conn, &token),
+            })
             .await?;
     }
     ctx.session.log_out();
     Ok(see_other("/"))
+}
+
+#[derive(Template)]
+#[template(path = "accounts/account.html")]
+struct AccountPage {
+    page: Page,
+    sessions: Vec<SessionLine>,
+}
+
+/// One open session as the account page shows it.
+struct SessionLine {
+    browser: String,
+    started: String,
+    last_seen: String,
+    current: bool,
+}
+
+/// The account page: who you are, your open sessions, and "log out of all devices".
+#[get("/account")]
+async fn account(req: HttpRequest, ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let (Some(user), Some(token)) = (ctx.user.clone(), ctx.session.token()) else {
+        return Err(AppError::LoginRequired {
+            next: req.path().to_string(),
+        });
+    };
+    let open: Vec<OpenSession> = ctx
+        .state
+        .db
+        .run(move |conn| sessions::list(conn, user.id, &token))
+        .await?;
+    let offset = ctx.state.settings.shop_utc_offset;
+    render(&AccountPage {
+        page: ctx.page("Your account"),
+        sessions: open
+            .iter()
+            .map(|s| SessionLine {
+                browser: s.browser(),
+                started: shop_time(s.created_at, offset),
+                last_seen: shop_time(s.last_seen_at, offset),
+                current: s.current,
+            })
+            .collect(),
+    })
 }

@@ -9,7 +9,8 @@ use super::page::Page;
 use super::session::TypedSession;
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::shop::accounts::{self, AuthUser};
+use crate::shop::accounts::AuthUser;
+use crate::shop::sessions;
 use crate::state::AppState;
 
 /// Session, current user and app state: what every page handler starts from.
@@ -46,15 +47,15 @@ async fn load_ctx(req: HttpRequest) -> Result<Ctx, AppError> {
     let session = TypedSession::from_request(&req, &mut Payload::None)
         .await
         .map_err(|_| AppError::Forbidden("Your session could not be read.".into()))?;
-    let user = match session.user() {
+    let user = match session.token() {
         None => None,
-        Some((id, epoch)) => {
+        Some(token) => {
             let found = state
                 .db
-                .run(move |conn| accounts::session_user(conn, id, epoch))
+                .run(move |conn| sessions::user_of(conn, &token))
                 .await?;
             if found.is_none() {
-                // Disabled, deleted, or logged out everywhere: this cookie is worth nothing now.
+                // Logged out (on any copy of this cookie), disabled, or idle too long.
                 session.log_out();
             }
             found

@@ -1,7 +1,7 @@
 //! TypedSession: the cookie session with named accessors instead of string keys in handlers.
 //!
-//! The session cookie is signed and encrypted (actix-session's cookie store); it holds the user id,
-//! the user's session epoch at login, the CSRF token and a one-shot flash message.
+//! The session cookie is signed and encrypted (actix-session's cookie store); it holds the token of
+//! the server-side session record (`shop::sessions`), the CSRF token and a one-shot flash message.
 
 use actix_session::{Session, SessionExt};
 use actix_web::dev::Payload;
@@ -10,8 +10,9 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use std::future::{ready, Ready};
 
-const USER_ID: &str = "uid";
-const EPOCH: &str = "epoch";
+use crate::shop::sessions::SessionToken;
+
+const SESSION: &str = "sid";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 
@@ -26,18 +27,17 @@ pub struct Flash {
 pub struct TypedSession(Session);
 
 impl TypedSession {
-    pub fn user(&self) -> Option<(i64, i32)> {
-        let id = self.0.get::<i64>(USER_ID).ok().flatten()?;
-        let epoch = self.0.get::<i32>(EPOCH).ok().flatten()?;
-        Some((id, epoch))
+    /// The token of the session record this cookie belongs to, if it holds one.
+    pub fn token(&self) -> Option<SessionToken> {
+        let raw = self.0.get::<String>(SESSION).ok().flatten()?;
+        SessionToken::parse(&raw)
     }
 
-    /// Logs a user in: a new session id (no fixation), a new CSRF token, the user and epoch.
-    pub fn log_in(&self, user_id: i64, epoch: i32) {
+    /// Logs a user in: a new cookie (no fixation), a new CSRF token, the new session's token.
+    pub fn log_in(&self, token: &SessionToken) {
         self.0.renew();
         let _ = self.0.remove(CSRF);
-        let _ = self.0.insert(USER_ID, user_id);
-        let _ = self.0.insert(EPOCH, epoch);
+        let _ = self.0.insert(SESSION, token.as_str());
     }
 
     pub fn log_out(&self) {

@@ -235,6 +235,7 @@ pub struct Client {
     pub http: reqwest::Client,
     pub base: String,
     csrf: Mutex<Option<String>>,
+    jar: Arc<reqwest::cookie::Jar>,
 }
 
 pub struct Page {
@@ -285,8 +286,18 @@ pub fn input_value(html: &str, name: &str) -> Option<String> {
 
 impl Client {
     pub fn new(base: &str) -> Client {
+        Client::with_agent(
+            base,
+            "shopcounter-tests",
+            Arc::new(reqwest::cookie::Jar::default()),
+        )
+    }
+
+    /// A client with its own user agent over the given cookie jar.
+    pub fn with_agent(base: &str, agent: &str, jar: Arc<reqwest::cookie::Jar>) -> Client {
         let http = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(Arc::clone(&jar))
+            .user_agent(agent)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(60))
             // Below the server's 5 s keep-alive, so a request never goes out on a connection the
@@ -298,7 +309,21 @@ impl Client {
             http,
             base: base.to_string(),
             csrf: Mutex::new(None),
+            jar,
         }
+    }
+
+    /// Another client holding a copy of this one's cookies as they are now (a stolen cookie).
+    pub fn copy_of_cookies(&self) -> Client {
+        use reqwest::cookie::CookieStore;
+        let url: reqwest::Url = self.base.parse().expect("base url");
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        if let Some(header) = self.jar.cookies(&url) {
+            for pair in header.to_str().expect("cookie header").split("; ") {
+                jar.add_cookie_str(pair, &url);
+            }
+        }
+        Client::with_agent(&self.base, "a copied cookie", jar)
     }
 
     async fn page(res: reqwest::Response) -> Page {

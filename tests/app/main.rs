@@ -24,3 +24,4 @@ mod everywhere;
 mod operating;
 mod pickup;
 mod security;
+mod sessions;
