@@ -313,6 +313,11 @@ impl Client {
         }
     }
 
+    /// The same browser (cookie jar) talking to another address, e.g. another instance.
+    pub fn on(&self, base: &str, agent: &str) -> Client {
+        Client::with_agent(base, agent, Arc::clone(&self.jar))
+    }
+
     /// Another client holding a copy of this one's cookies as they are now (a stolen cookie).
     pub fn copy_of_cookies(&self) -> Client {
         use reqwest::cookie::CookieStore;

@@ -18,6 +18,7 @@ mod browser_admin;
 mod browser_checkout;
 mod checkout;
 mod cli;
+mod cluster;
 mod counter;
 mod database;
 mod everywhere;
