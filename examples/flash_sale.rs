@@ -7,7 +7,8 @@
 //!   scripts/bench flash_sale [--buyers 64] [--stock 1500] [--pool 32] [--ceiling-seconds 5]
 //!
 //! DATABASE_URL names a server (scripts/bench starts a throw-away one); the benchmark creates and
-//! drops its own `bench_*` database there.
+//! drops its own `bench_*` database there. With `--url` it drives running instances instead (e.g.
+//! `scripts/bench flash_sale --cluster` through the cluster's HAProxy; DATABASE_URL = their database).
 
 mod common;
 
@@ -29,7 +30,7 @@ use shopcounter::error::{is_unique_violation, AppError};
 use shopcounter::shop::accounts::hash_password;
 use shopcounter::shop::catalog::{create_product, CreateProduct, NewProduct};
 use shopcounter::shop::invariants::INVARIANTS;
-use shopcounter::shop::stores::{create_store, CreateStore};
+use shopcounter::shop::stores::{by_code, create_store, CreateStore};
 use shopcounter::startup::{AppState, Application};
 
 const PASSWORD: &str = "bench-password";
@@ -53,6 +54,13 @@ struct Args {
     /// How long each ceiling measurement runs.
     #[arg(long, default_value_t = 5)]
     ceiling_seconds: u64,
+    /// Drive these running instances (e.g. a cluster's HAProxy) instead of starting the app;
+    /// DATABASE_URL is then their database, which keeps what the sale made.
+    #[arg(long)]
+    url: Option<String>,
+    /// The instances' own addresses (space separated) whose /metrics count transaction reruns.
+    #[arg(long)]
+    metrics: Option<String>,
 }
 
 /// The value of `<input name="NAME" value="...">` (our templates put name before value).
@@ -429,13 +437,33 @@ fn database_ceiling(
     )
 }
 
-fn create_users(conn: &mut MysqlConnection, n: usize) -> Result<(), AppError> {
+/// Transaction reruns by cause, summed over the instances' /metrics.
+async fn reruns(instances: &[String]) -> BTreeMap<String, f64> {
+    let series = "shopcounter_transaction_reruns_total{cause=\"";
+    let mut sum = BTreeMap::new();
+    for base in instances {
+        let Ok(res) = reqwest::get(format!("{base}/metrics")).await else {
+            continue;
+        };
+        for line in res.text().await.unwrap_or_default().lines() {
+            let Some(rest) = line.strip_prefix(series) else {
+                continue;
+            };
+            if let Some((cause, value)) = rest.split_once("\"} ") {
+                *sum.entry(cause.to_string()).or_insert(0.0) += value.parse::<f64>().unwrap_or(0.0);
+            }
+        }
+    }
+    sum
+}
+
+fn create_users(conn: &mut MysqlConnection, n: usize, tag: &str) -> Result<(), AppError> {
     use shopcounter::db::schema::users;
     let hash = hash_password(PASSWORD)?;
     let rows: Vec<_> = (0..n)
         .map(|i| {
             (
-                users::username.eq(format!("buyer{i:04}")),
+                users::username.eq(format!("buyer{tag}{i:04}")),
                 users::display_name.eq(format!("Buyer {i}")),
                 users::password_hash.eq(hash.clone()),
                 users::role.eq(Role::Customer.as_str()),
@@ -461,12 +489,18 @@ async fn main() {
             )
             .exit();
     }
-    let bench_db = BenchDb::create().unwrap_or_else(|e| {
-        eprintln!("flash_sale: {e}");
-        std::process::exit(1)
-    });
-    let broken = run(&args, &bench_db.url).await;
-    drop(bench_db);
+    let broken = if args.url.is_some() {
+        let url = std::env::var("DATABASE_URL").expect("DATABASE_URL: the instances' database");
+        run(&args, &url).await
+    } else {
+        let bench_db = BenchDb::create().unwrap_or_else(|e| {
+            eprintln!("flash_sale: {e}");
+            std::process::exit(1)
+        });
+        let broken = run(&args, &bench_db.url).await;
+        drop(bench_db);
+        broken
+    };
     if broken > 0 {
         println!("\n{broken} invariant(s) BROKEN");
         std::process::exit(1);
@@ -481,8 +515,10 @@ async fn run(args: &Args, url: &str) -> usize {
     let store_id =
         match create_store(&mut conn, "SH01", "North Store", "12 North Road").expect("store") {
             CreateStore::Created(id) => id,
-            CreateStore::CodeTaken => unreachable!(),
+            CreateStore::CodeTaken => by_code(&mut conn, "SH01").expect("store").expect("SH01").id,
         };
+    // Names of this run (a shared database may hold an earlier run's).
+    let tag = format!("{:05x}", rand::random::<u32>() & 0xf_ffff);
     let product =
         |conn: &mut MysqlConnection, sku: &str, name: &str, stock: i32| match in_transaction(
             conn,
@@ -505,17 +541,43 @@ async fn run(args: &Args, url: &str) -> usize {
             CreateProduct::Created(id) => id,
             CreateProduct::SkuTaken => unreachable!(),
         };
-    let hot = product(&mut conn, "HOT", "Limited Teapot", args.stock);
-    let ceiling_product = product(&mut conn, "CEILING", "Ceiling row", 100_000_000);
-    create_users(&mut conn, args.buyers).expect("users");
+    let hot = product(
+        &mut conn,
+        &format!("HOT-{tag}"),
+        "Limited Teapot",
+        args.stock,
+    );
+    let ceiling_product = product(
+        &mut conn,
+        &format!("CEILING-{tag}"),
+        "Ceiling row",
+        100_000_000,
+    );
+    create_users(&mut conn, args.buyers, &tag).expect("users");
 
-    let mut settings = Settings::for_database(url);
-    settings.db_pool_size = args.pool;
-    let state = AppState::new(settings);
-    let app = Application::build(state, None).expect("build app");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
+    let (base, handle, metrics) = match &args.url {
+        Some(url) => (
+            url.trim_end_matches('/').to_string(),
+            None,
+            args.metrics
+                .as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .map(|u| u.trim_end_matches('/').to_string())
+                .collect::<Vec<_>>(),
+        ),
+        None => {
+            let mut settings = Settings::for_database(url);
+            settings.db_pool_size = args.pool;
+            let state = AppState::new(settings);
+            let app = Application::build(state, None).expect("build app");
+            let base = format!("http://127.0.0.1:{}", app.port());
+            let handle = app.handle();
+            tokio::spawn(app.run_until_stopped());
+            (base.clone(), Some(handle), vec![base])
+        }
+    };
+    let reruns_before = reruns(&metrics).await;
 
     println!(
         "flash sale: {} buyers, {} units of one product, pool {} connections, admission {} per product, {} CPUs, {}",
@@ -530,10 +592,10 @@ async fn run(args: &Args, url: &str) -> usize {
     let mut logins = Vec::new();
     let gate = Arc::new(tokio::sync::Semaphore::new(8));
     for i in 0..args.buyers {
-        let (base, gate) = (base.clone(), Arc::clone(&gate));
+        let (base, gate, tag) = (base.clone(), Arc::clone(&gate), tag.clone());
         logins.push(tokio::spawn(async move {
             let _p = gate.acquire().await;
-            Buyer::log_in(&base, &format!("buyer{i:04}")).await
+            Buyer::log_in(&base, &format!("buyer{tag}{i:04}")).await
         }));
     }
     let mut buyers = Vec::new();
@@ -562,7 +624,10 @@ async fn run(args: &Args, url: &str) -> usize {
         let _ = t.await;
     }
     let all_done = started.elapsed();
-    handle.stop(true).await;
+    let reruns_after = reruns(&metrics).await;
+    if let Some(handle) = handle {
+        handle.stop(true).await;
+    }
 
     let mut t = match Arc::try_unwrap(tally).map(|m| m.into_inner()) {
         Ok(Ok(t)) => t,
@@ -597,6 +662,17 @@ async fn run(args: &Args, url: &str) -> usize {
     println!(
         "  sold-out answers (409, expected once per buyer): {}",
         t.sold_out_answers
+    );
+    let per_order = |cause: &str| {
+        let n = reruns_after.get(cause).copied().unwrap_or(0.0)
+            - reruns_before.get(cause).copied().unwrap_or(0.0);
+        format!("{n:.0} ({:.3} per order)", n / (t.orders.max(1) as f64))
+    };
+    println!(
+        "  transaction reruns: certification {}, deadlock {}, lock wait {}",
+        per_order("certification"),
+        per_order("deadlock"),
+        per_order("lock_wait")
     );
     if t.errors.is_empty() {
         println!("  errors by status: none");
@@ -651,10 +727,19 @@ async fn run(args: &Args, url: &str) -> usize {
     );
     check(
         "payments = paid orders",
-        sql_i64(&mut conn, "SELECT COUNT(*) FROM payments"),
         sql_i64(
             &mut conn,
-            "SELECT COUNT(*) FROM orders WHERE status = 'confirmed'",
+            &format!(
+                "SELECT COUNT(*) FROM payments p JOIN order_lines l ON l.order_id = p.order_id \
+                 WHERE l.product_id = {hot}"
+            ),
+        ),
+        sql_i64(
+            &mut conn,
+            &format!(
+                "SELECT COUNT(*) FROM orders o JOIN order_lines l ON l.order_id = o.id \
+                 WHERE l.product_id = {hot} AND o.status = 'confirmed'"
+            ),
         ),
     );
 
