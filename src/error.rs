@@ -67,6 +67,41 @@ impl From<r2d2::Error> for AppError {
     }
 }
 
+impl AppError {
+    /// Names the step that failed, for the log, keeping what the error means: not found, busy
+    /// and lock conflicts (which the transaction helper reruns) stay as they are; a lost database
+    /// stays `Unavailable`; any other failure becomes `Unexpected` with the step on its chain.
+    pub fn context<C>(self, step: C) -> AppError
+    where
+        C: std::fmt::Display + Send + Sync + 'static,
+    {
+        match self {
+            AppError::Unavailable(e) => AppError::Unavailable(e.context(step)),
+            AppError::Unexpected(e) => AppError::Unexpected(e.context(step)),
+            AppError::Database(e) if !is_retryable_database(&e) => {
+                AppError::Unexpected(anyhow::Error::new(e).context(step))
+            }
+            other => other,
+        }
+    }
+}
+
+/// `.context(step)` on a result whose error is (or becomes) an `AppError`; see [`AppError::context`].
+pub trait Context<T> {
+    fn context<C>(self, step: C) -> Result<T, AppError>
+    where
+        C: std::fmt::Display + Send + Sync + 'static;
+}
+
+impl<T, E: Into<AppError>> Context<T> for Result<T, E> {
+    fn context<C>(self, step: C) -> Result<T, AppError>
+    where
+        C: std::fmt::Display + Send + Sync + 'static,
+    {
+        self.map_err(|e| e.into().context(step))
+    }
+}
+
 /// The server went away or the connection broke: the database is (for now) unavailable.
 pub fn is_connection_error(e: &DieselError) -> bool {
     match e {
@@ -90,12 +125,13 @@ pub fn is_connection_error(e: &DieselError) -> bool {
 
 /// Deadlock (1213) or lock-wait timeout (1205): the whole transaction may simply run again.
 pub fn is_retryable(e: &AppError) -> bool {
+    matches!(e, AppError::Database(e) if is_retryable_database(e))
+}
+
+fn is_retryable_database(e: &DieselError) -> bool {
     match e {
-        AppError::Database(DieselError::DatabaseError(
-            DatabaseErrorKind::SerializationFailure,
-            _,
-        )) => true,
-        AppError::Database(DieselError::DatabaseError(_, info)) => {
+        DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        DieselError::DatabaseError(_, info) => {
             let m = info.message();
             // "Deadlock found …" (InnoDB, or Galera's certification failure at COMMIT, which
             // diesel reports with kind Unknown) and "Deadlock: wsrep aborted transaction".

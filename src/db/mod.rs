@@ -139,7 +139,7 @@ impl Db {
 
     /// A connection for synchronous callers (CLI, tests, the sweeper's blocking task).
     pub fn conn(&self) -> Result<PooledConn, AppError> {
-        Ok(self.pool.get()?)
+        checkout(&self.pool)
     }
 
     /// Runs `f` on a pooled connection on the blocking thread pool, outside any transaction.
@@ -162,12 +162,18 @@ impl Db {
         };
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
+            let mut conn = checkout(&pool)?;
             f(&mut conn)
         })
         .await
         .context("the blocking database task failed")?
     }
+}
+
+/// A pooled connection, or `Unavailable` saying that checking one out failed.
+fn checkout(pool: &Pool) -> Result<PooledConn, AppError> {
+    pool.get()
+        .map_err(|e| AppError::from(e).context("checking out a database connection"))
 }
 
 /// What a transaction body may fail with: any error that can say whether it is a lock conflict

@@ -6,7 +6,7 @@ use crate::config::Settings;
 use crate::db::in_transaction;
 use crate::db::schema::{orders, submit_tokens};
 use crate::domain::{OrderStatus, PayMethod};
-use crate::error::AppError;
+use crate::error::{AppError, Context};
 use crate::shop::orders::{cancel_order, CancelKind, Cancelled};
 use crate::shop::payment::EXPIRED_REASON;
 
@@ -33,13 +33,16 @@ pub fn sweep_once(
     conn: &mut MysqlConnection,
     settings: &Settings,
 ) -> Result<SweepReport, AppError> {
-    let orders_expired = expire_unpaid_orders(conn)?;
-    let pickup_window_cancelled = cancel_uncollected(conn, settings.pickup_window_hours)?;
+    let orders_expired = expire_unpaid_orders(conn).context("expiring unpaid orders")?;
+    let pickup_window_cancelled = cancel_uncollected(conn, settings.pickup_window_hours)
+        .context("cancelling uncollected at-counter orders")?;
     let cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::hours(24);
     let tokens_deleted =
         diesel::delete(submit_tokens::table.filter(submit_tokens::used_at.lt(cutoff)))
-            .execute(conn)?;
-    let sessions_deleted = crate::shop::sessions::delete_stale(conn)?;
+            .execute(conn)
+            .context("deleting old submit tokens")?;
+    let sessions_deleted =
+        crate::shop::sessions::delete_stale(conn).context("deleting stale sessions")?;
     Ok(SweepReport {
         tokens_deleted,
         sessions_deleted,
@@ -58,12 +61,14 @@ pub fn expire_unpaid_orders(conn: &mut MysqlConnection) -> Result<usize, AppErro
         .order(orders::expires_at.asc())
         .limit(EXPIRY_BATCH)
         .select(orders::id)
-        .load(conn)?;
+        .load(conn)
+        .context("reading expired orders")?;
     let mut expired = 0;
     for id in due {
         let done = in_transaction(conn, |c| {
             cancel_order(c, id, CancelKind::PaymentExpired, None, EXPIRED_REASON)
-        })?;
+        })
+        .context(format!("expiring order {id}"))?;
         if let Cancelled::Now { .. } = done {
             expired += 1;
         }
@@ -83,7 +88,8 @@ pub fn cancel_uncollected(conn: &mut MysqlConnection, hours: i64) -> Result<usiz
         .order(orders::id.asc())
         .limit(PICKUP_WINDOW_BATCH)
         .select(orders::id)
-        .load(conn)?;
+        .load(conn)
+        .context("reading uncollected orders")?;
     let reason = format!("Not collected within {hours} hours");
     let mut cancelled = 0;
     for id in due {
@@ -95,7 +101,8 @@ pub fn cancel_uncollected(conn: &mut MysqlConnection, hours: i64) -> Result<usiz
                 None,
                 &reason,
             )
-        })?;
+        })
+        .context(format!("cancelling uncollected order {id}"))?;
         if matches!(outcome, Cancelled::Now { .. }) {
             cancelled += 1;
         }

@@ -98,8 +98,6 @@ async fn login(
     let username = username.trim().to_string();
     let name = username.clone();
     let outcome = ctx
-        .state
-        .db
         .run(move |conn| accounts::log_in(conn, &name, &password))
         .await?;
     let error = match outcome {
@@ -110,8 +108,6 @@ async fn login(
         } => {
             let agent = user_agent(&req);
             let token = ctx
-                .state
-                .db
                 .run(move |conn| sessions::open(conn, user_id, epoch, &agent))
                 .await?;
             ctx.session.log_in(&token);
@@ -176,8 +172,6 @@ async fn register(
         let (u, d) = (username.clone(), display_name.clone());
         let agent = user_agent(&req);
         let created = ctx
-            .state
-            .db
             .run(move |conn| {
                 let created = accounts::create_account(
                     conn,
@@ -238,13 +232,11 @@ async fn logout(ctx: Ctx, form: Form<LogoutForm>) -> Result<HttpResponse, AppErr
     let everywhere = form.0.everywhere.is_some();
     let user_id = ctx.user.as_ref().map(|u| u.id);
     if let Some(token) = ctx.session.token() {
-        ctx.state
-            .db
-            .run(move |conn| match (user_id, everywhere) {
-                (Some(id), true) => sessions::close_all(conn, id).map(|_| ()),
-                _ => sessions::close(conn, &token),
-            })
-            .await?;
+        ctx.run(move |conn| match (user_id, everywhere) {
+            (Some(id), true) => sessions::close_all(conn, id).map(|_| ()),
+            _ => sessions::close(conn, &token),
+        })
+        .await?;
     }
     ctx.session.log_out();
     Ok(see_other("/"))
@@ -274,8 +266,6 @@ async fn account(req: HttpRequest, ctx: Ctx) -> Result<HttpResponse, AppError> {
         });
     };
     let open: Vec<OpenSession> = ctx
-        .state
-        .db
         .run(move |conn| sessions::list(conn, user.id, &token))
         .await?;
     let offset = ctx.state.settings.shop_utc_offset;

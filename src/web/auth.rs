@@ -21,6 +21,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Runs `f` on a pooled connection (see `Db::run`): how a handler calls `shop`.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut diesel::MysqlConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        self.state.db.run(f).await
+    }
+
     /// The layout data for a page: title, user, the flash message (taken) and the CSRF token.
     pub fn page(&self, title: impl Into<String>) -> Page {
         Page {

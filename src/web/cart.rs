@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::auth::{Ctx, Customer};
 use super::catalog::catalog_page;
-use super::csrf::Form;
+use super::csrf::{Form, NoFields};
 use super::page::{money, render_status, see_other, Page};
 use crate::domain::{Quantity, QuantityError};
 use crate::error::AppError;
@@ -77,7 +77,7 @@ async fn cart_page(
     user_id: i64,
     refused: Option<(i64, String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let lines = ctx.state.db.run(move |c| cart::lines(c, user_id)).await?;
+    let lines = ctx.run(move |c| cart::lines(c, user_id)).await?;
     let symbol = &ctx.state.settings.currency_symbol;
     let selected: Vec<CartLine> = lines.iter().filter(|l| l.selected).cloned().collect();
     let mut views = line_views(&lines, symbol);
@@ -144,9 +144,7 @@ async fn add(customer: Customer, form: Form<AddForm>) -> Result<HttpResponse, Ap
             .await
         }
     };
-    ctx.state
-        .db
-        .run(move |c| cart::add_to_cart(c, user.id, product_id, quantity))
+    ctx.run(move |c| cart::add_to_cart(c, user.id, product_id, quantity))
         .await?;
     ctx.flash("ok", format!("Added {quantity} to your cart."));
     Ok(see_other("/cart"))
@@ -181,17 +179,11 @@ async fn update(
             .await
         }
     };
-    ctx.state
-        .db
-        .run(move |c| cart::update_line(c, user.id, product_id, q, selected))
+    ctx.run(move |c| cart::update_line(c, user.id, product_id, q, selected))
         .await?;
     ctx.flash("ok", "Cart updated.");
     Ok(see_other("/cart"))
 }
-
-/// A form whose only field is the CSRF token (checked by `Form`).
-#[derive(Deserialize)]
-pub struct NoFields {}
 
 #[post("/cart/items/{product_id}/delete")]
 async fn remove(
@@ -201,9 +193,7 @@ async fn remove(
 ) -> Result<HttpResponse, AppError> {
     let Customer { ctx, user } = customer;
     let product_id = parse_id(&path.into_inner()).ok_or(AppError::NotFound)?;
-    ctx.state
-        .db
-        .run(move |c| cart::remove_line(c, user.id, product_id))
+    ctx.run(move |c| cart::remove_line(c, user.id, product_id))
         .await?;
     ctx.flash("ok", "Removed from your cart.");
     Ok(see_other("/cart"))

@@ -62,7 +62,7 @@ pub async fn catalog_page(
     } else {
         StatusCode::OK
     };
-    let products = ctx.state.db.run(catalog::active_products).await?;
+    let products = ctx.run(catalog::active_products).await?;
     let symbol = ctx.state.settings.currency_symbol.clone();
     let products = products
         .into_iter()

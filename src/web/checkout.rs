@@ -135,8 +135,6 @@ async fn checkout_page(
     let ctx = &customer.ctx;
     let user_id = customer.user.id;
     let (lines, all_stores) = ctx
-        .state
-        .db
         .run(move |c| Ok((cart::selected_lines(c, user_id)?, stores::active_stores(c)?)))
         .await?;
     let symbol = &ctx.state.settings.currency_symbol;

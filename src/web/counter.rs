@@ -134,8 +134,6 @@ async fn queue_page(
     let store_id = staff.store_id()?;
     let queue = staff
         .ctx
-        .state
-        .db
         .run(move |c| counter::store_queue(c, store_id))
         .await?;
     let symbol = &staff.ctx.state.settings.currency_symbol;
@@ -162,8 +160,6 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
     let entered = input.clone();
     let outcome = staff
         .ctx
-        .state
-        .db
         .run(move |c| {
             counter::look_up(
                 c,
@@ -197,8 +193,6 @@ async fn lookup_result(staff: Staff, path: web::Path<i64>) -> Result<HttpRespons
     let lookup_id = path.into_inner();
     let verdict = staff
         .ctx
-        .state
-        .db
         .run(move |c| counter::lookup_result(c, who, lookup_id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -329,8 +323,6 @@ async fn mark_ready(
     let order_no = path.into_inner();
     let outcome = staff
         .ctx
-        .state
-        .db
         .run(move |c| counter::mark_ready(c, who, &order_no))
         .await?;
     match outcome {

@@ -7,8 +7,7 @@ use chrono::{NaiveDateTime, Utc};
 use serde::Deserialize;
 
 use super::auth::Customer;
-use super::cart::NoFields;
-use super::csrf::Form;
+use super::csrf::{Form, NoFields};
 use super::page::{money, render, see_other, Page};
 use super::pickup_view::{pickup_view, PickupView};
 use super::submit;
@@ -58,8 +57,6 @@ async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpRespon
             .ok_or_else(|| AppError::Invalid("page: must be a page number.".into()))?,
     };
     let (rows, more) = ctx
-        .state
-        .db
         .run(move |c| customer_orders::orders_page(c, user.id, page_no))
         .await?;
     let s = &ctx.state.settings;
@@ -151,8 +148,6 @@ async fn show(customer: Customer, path: web::Path<String>) -> Result<HttpRespons
     let Customer { ctx, user } = customer;
     let order_no = OrderNo::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
     let (order, lines, store_name) = ctx
-        .state
-        .db
         .run(move |c| customer_orders::own_order(c, user.id, order_no.as_str()))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -211,8 +206,6 @@ async fn own_order(customer: &Customer, order_no: String) -> Result<Order, AppEr
     let user_id = customer.user.id;
     customer
         .ctx
-        .state
-        .db
         .run(move |c| customer_orders::own_order_row(c, user_id, order_no.as_str()))
         .await?
         .ok_or(AppError::NotFound)
@@ -236,8 +229,6 @@ async fn pay(
     let digits = ctx.state.settings.pickup_code_digits;
     let back = format!("/orders/{}", order.order_no);
     let paid = ctx
-        .state
-        .db
         .run(move |c| payment::pay(c, &order, &token, &DemoProvider, digits))
         .await?;
     let (kind, text) = match paid {
@@ -279,8 +270,6 @@ async fn cancel(
     let (order_id, user_id) = (order.id, customer.user.id);
     let back = format!("/orders/{}", order.order_no);
     let result = ctx
-        .state
-        .db
         .run(move |c| customer_orders::cancel(c, order_id, user_id))
         .await;
     match result {

@@ -3,7 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{handable, store_name, user_name, Handable, StaffMember};
+use super::lookup::{judge, Verdict};
+use super::{user_name, Handable, StaffMember};
 use crate::db::schema::{orders, payments};
 use crate::db::{in_transaction, Rollback};
 use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
@@ -132,32 +133,23 @@ fn hand_over_body(
     })
 }
 
-/// Why the hand-over UPDATE matched nothing, from the order as it is now.
+/// Why the hand-over UPDATE matched nothing: what the order is now, as a lookup would say.
 fn why_not(
     conn: &mut MysqlConnection,
     order: Order,
     staff: StaffMember,
 ) -> Result<HandOver, AppError> {
-    if order.store_id != staff.store_id {
-        return Ok(HandOver::WrongStore {
-            store_name: store_name(conn, order.store_id)?,
-        });
-    }
-    Ok(match order.status {
-        OrderStatus::PickedUp => HandOver::AlreadyHandedOver {
-            by: user_name(conn, order.picked_up_by)?,
-            at: order.picked_up_at,
-            order_no: order.order_no,
-        },
-        OrderStatus::Cancelled => HandOver::Cancelled {
-            order_no: order.order_no,
-        },
-        OrderStatus::Confirmed | OrderStatus::Ready => {
-            HandOver::PaymentNotCollected(Box::new(handable(conn, order)?))
+    let order_no = order.order_no.clone();
+    Ok(match judge(conn, order, staff.store_id)? {
+        Verdict::WrongStore { store_name } => HandOver::WrongStore { store_name },
+        Verdict::AlreadyPickedUp { order_no, at, by } => {
+            HandOver::AlreadyHandedOver { order_no, by, at }
         }
-        OrderStatus::PendingPayment => HandOver::NotPaid {
-            order_no: order.order_no,
-        },
+        Verdict::Cancelled { order_no, .. } => HandOver::Cancelled { order_no },
+        // Still active, so only the payment box can have stopped it.
+        Verdict::Match(order) => HandOver::PaymentNotCollected(Box::new(order)),
+        // Unpaid: an online order whose payment has not come.
+        Verdict::NotFound { .. } => HandOver::NotPaid { order_no },
     })
 }
 

@@ -212,7 +212,11 @@ fn find_order(conn: &mut MysqlConnection, input: &CounterInput) -> Result<Option
 
 /// What an order found by code means for this counter. Another store comes first: its orders
 /// are never handed over here, whatever their state.
-fn judge(conn: &mut MysqlConnection, order: Order, store_id: i64) -> Result<Verdict, AppError> {
+pub(super) fn judge(
+    conn: &mut MysqlConnection,
+    order: Order,
+    store_id: i64,
+) -> Result<Verdict, AppError> {
     if order.store_id != store_id {
         return Ok(Verdict::WrongStore {
             store_name: store_name(conn, order.store_id)?,

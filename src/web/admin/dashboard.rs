@@ -41,8 +41,6 @@ async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
     let (start, end) = shop_day(today, offset);
     let d = admin
         .ctx
-        .state
-        .db
         .run(move |conn| dashboard::dashboard(conn, start, end))
         .await?;
     let by_status: Vec<StatusFigure> = OrderStatus::ALL

@@ -97,8 +97,6 @@ async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, 
     let before = q.before;
     let (stores, staff, (rows, older)) = admin
         .ctx
-        .state
-        .db
         .run(move |conn| {
             let page = match filter {
                 Ok(filter) => lookup_audit::lookup_page(conn, &filter, before)?,

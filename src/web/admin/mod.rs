@@ -71,12 +71,7 @@ pub async fn switch<T: Switchable>(
 ) -> Result<HttpResponse, AppError> {
     let (id, switch) = path.into_inner();
     let on = switch.on();
-    let changed = admin
-        .ctx
-        .state
-        .db
-        .run(move |c| T::change(c, id, on))
-        .await?;
+    let changed = admin.ctx.run(move |c| T::change(c, id, on)).await?;
     let text = match (changed, on) {
         (true, true) => T::SAID.turned_on,
         (true, false) => T::SAID.turned_off,

@@ -207,8 +207,6 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
     let wanted = parsed.as_ref().ok().map(|r| (r.filter.clone(), r.cursor));
     let (stores, page) = admin
         .ctx
-        .state
-        .db
         .run(move |conn| {
             let page = match wanted {
                 Some((filter, cursor)) => Some(order_list::order_page(conn, &filter, cursor)?),
@@ -322,8 +320,6 @@ async fn order_page(
 ) -> Result<HttpResponse, AppError> {
     let d = admin
         .ctx
-        .state
-        .db
         .run(move |conn| order_detail::order_detail(conn, &order_no))
         .await?;
     let state = &admin.ctx.state;
@@ -414,8 +410,6 @@ async fn cancel(
     let no = order_no.clone();
     let order = admin
         .ctx
-        .state
-        .db
         .run(move |conn| crate::shop::orders::by_order_no(conn, &no))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -443,8 +437,6 @@ async fn cancel(
     let (admin_id, order_id) = (admin.user.id, order.id);
     let outcome = admin
         .ctx
-        .state
-        .db
         .run(move |conn| order_detail::cancel_by_admin(conn, order_id, admin_id, &token, &text))
         .await?;
     let back = format!("/admin/orders/{order_no}");

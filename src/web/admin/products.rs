@@ -115,7 +115,7 @@ async fn list_page(
     errors: ProductErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let all = admin.ctx.state.db.run(products::all_products).await?;
+    let all = admin.ctx.run(products::all_products).await?;
     let symbol = &admin.ctx.state.settings.currency_symbol;
     let products = all
         .into_iter()
@@ -169,8 +169,6 @@ async fn create(admin: Admin, form: Form<ProductFields>) -> Result<HttpResponse,
         let shown = name.clone();
         let created = admin
             .ctx
-            .state
-            .db
             .run(move |conn| {
                 let new = NewProduct {
                     sku: &sku,
@@ -205,8 +203,6 @@ async fn edit_page(
 ) -> Result<HttpResponse, AppError> {
     let product = admin
         .ctx
-        .state
-        .db
         .run(move |conn| products::product(conn, id))
         .await?;
     let form = form.unwrap_or_else(|| ProductFields {
@@ -268,8 +264,6 @@ async fn edit(
     let shown = name.clone();
     let found = admin
         .ctx
-        .state
-        .db
         .run(move |conn| {
             products::update_product(
                 conn,

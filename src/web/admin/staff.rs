@@ -77,8 +77,6 @@ async fn page(
 ) -> Result<HttpResponse, AppError> {
     let (all, stores) = admin
         .ctx
-        .state
-        .db
         .run(|conn| Ok((staff::all_staff(conn)?, stores::all_stores(conn)?)))
         .await?;
     let offset = admin.ctx.state.settings.shop_utc_offset;
@@ -134,8 +132,6 @@ async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, A
         let (u, p) = (username.clone(), f.password.clone());
         let created = admin
             .ctx
-            .state
-            .db
             .run(move |conn| {
                 let store = stores::all_stores(conn)?
                     .into_iter()
@@ -189,8 +185,6 @@ async fn member_page(
 ) -> Result<HttpResponse, AppError> {
     let m = admin
         .ctx
-        .state
-        .db
         .run(move |conn| staff::staff_member(conn, id))
         .await?;
     render_status(
@@ -227,8 +221,6 @@ async fn reset_password(
     }
     admin
         .ctx
-        .state
-        .db
         .run(move |conn| staff::reset_staff_password(conn, id, &password))
         .await?;
     admin.ctx.flash(

@@ -53,8 +53,6 @@ async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse
     let descending = q.dir == "desc";
     let rows = admin
         .ctx
-        .state
-        .db
         .run(move |conn| inventory::stock_overview(conn, sort, descending))
         .await?;
     let labels = [
@@ -138,8 +136,6 @@ async fn ledger_page(
 ) -> Result<HttpResponse, AppError> {
     let (product, held, (entries, older)) = admin
         .ctx
-        .state
-        .db
         .run(move |conn| {
             Ok((
                 inventory::stocked_product(conn, product_id)?,
@@ -249,8 +245,6 @@ async fn adjust(
     let note = r.clone();
     let outcome = admin
         .ctx
-        .state
-        .db
         .run(move |conn| inventory::adjust(conn, product_id, d, actor, &note))
         .await?;
     match outcome {

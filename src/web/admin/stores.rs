@@ -52,7 +52,7 @@ async fn page(
     errors: StoreErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let stores = admin.ctx.state.db.run(stores::all_stores).await?;
+    let stores = admin.ctx.run(stores::all_stores).await?;
     render_status(
         &StoresPage {
             page: admin.ctx.page("Stores"),
@@ -87,8 +87,6 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
         let shown = name.clone();
         let created = admin
             .ctx
-            .state
-            .db
             .run(move |conn| stores::create_store(conn, &c, &name, &address))
             .await?;
         match created {
