@@ -58,6 +58,15 @@ impl Admission {
         }
     }
 
+    /// Would `admit` wait now? (A hint: the request then gives its database connection back
+    /// while it queues, instead of holding it idle.)
+    pub fn would_wait(&self, product_ids: &[i64]) -> bool {
+        let gates = lock(&self.gates);
+        product_ids
+            .iter()
+            .any(|id| gates.get(id).is_some_and(|g| g.available_permits() == 0))
+    }
+
     /// Products that have a gate now (someone holds or awaits a place).
     pub fn open_gates(&self) -> usize {
         lock(&self.gates).len()

@@ -16,7 +16,6 @@ mod default {
     pub const PICKUP_WINDOW_HOURS: i64 = 48;
     pub const SWEEP_INTERVAL_SECONDS: u64 = 30;
     pub const CURRENCY_SYMBOL: &str = "¥";
-    pub const DB_POOL_SIZE: u32 = 32;
     pub const SUBMIT_TOKEN_TTL_SECONDS: i64 = 2 * 3600;
 }
 
@@ -197,7 +196,7 @@ impl Settings {
                 .unwrap_or_else(|| default::CURRENCY_SYMBOL.to_string()),
             db_pool_size: parse_var(
                 "DB_POOL_SIZE",
-                default::DB_POOL_SIZE,
+                crate::db::default_pool_size(),
                 |n| (2..=500).contains(n),
                 "a pool size from 2 to 500",
             )?,

@@ -16,26 +16,24 @@
 //! transaction back into that outcome. Errors travel as `Rollback::Failed(AppError)`, and
 //! [`in_transaction`] reruns the body when that error is a lock conflict.
 
+mod cached;
+mod pool;
 pub mod schema;
 mod vocabulary;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+pub use cached::Prepared;
+pub use pool::{default_pool_size, staff_share, Db, Lane, PooledConn, RequestDb, IDLE_CHECK};
+
 use std::time::Duration;
 
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection};
-use diesel::{Connection, MysqlConnection, RunQueryDsl};
+use diesel::{MysqlConnection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use rand::Rng;
-use tokio::sync::Semaphore;
 
 use crate::error::{is_retryable, AppError};
 pub use crate::metrics::RerunCause;
-
-pub type Pool = r2d2::Pool<ConnectionManager<MysqlConnection>>;
-pub type PooledConn = r2d2::PooledConnection<ConnectionManager<MysqlConnection>>;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -43,39 +41,6 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub const LOCK_WAIT_TIMEOUT_SECONDS: u32 = 2;
 /// How many times a transaction runs in all before the user is told "busy".
 pub const TRANSACTION_ATTEMPTS: u32 = 5;
-
-/// Sets up every connection the pool hands out, whatever the server's defaults are.
-#[derive(Debug, Default)]
-struct SessionSetup {
-    /// What the last new connection found: a Galera node (`@@wsrep_on`) or not.
-    galera: Arc<AtomicBool>,
-}
-
-impl CustomizeConnection<MysqlConnection, diesel::r2d2::Error> for SessionSetup {
-    fn on_acquire(&self, conn: &mut MysqlConnection) -> Result<(), diesel::r2d2::Error> {
-        // The optimistic stock loop needs each re-read to see the latest committed row: READ COMMITTED.
-        conn.batch_execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            .and_then(|_| {
-                conn.batch_execute(&format!(
-                    "SET time_zone = '+00:00', innodb_lock_wait_timeout = {LOCK_WAIT_TIMEOUT_SECONDS}"
-                ))
-            })
-            .and_then(|_| {
-                let galera = is_galera(conn)?;
-                if galera {
-                    // Read your own writes across nodes: a read (and BEGIN) first waits until this
-                    // node has applied everything the cluster committed before it.
-                    conn.batch_execute(&format!("SET SESSION wsrep_sync_wait = {WSREP_SYNC_WAIT}"))?;
-                }
-                if self.galera.swap(galera, Ordering::Relaxed) != galera {
-                    tracing::info!(galera, "database connection set up");
-                }
-                crate::metrics::galera(galera);
-                Ok(())
-            })
-            .map_err(diesel::r2d2::Error::QueryError)
-    }
-}
 
 /// `wsrep_sync_wait` on a Galera node: 1 = reads (SELECT, SHOW, BEGIN) wait for causality.
 /// Writes need no wait: a conflicting write is refused by certification at COMMIT.
@@ -91,89 +56,6 @@ pub fn is_galera(conn: &mut MysqlConnection) -> diesel::QueryResult<bool> {
     }
     let rows: Vec<Variable> = diesel::sql_query("SHOW VARIABLES LIKE 'wsrep_on'").load(conn)?;
     Ok(rows.iter().any(|v| v.value.eq_ignore_ascii_case("ON")))
-}
-
-/// The pool plus an async gate of the same size, so that requests waiting for a connection
-/// wait as cheap tasks instead of occupying blocking threads.
-#[derive(Clone)]
-pub struct Db {
-    pool: Pool,
-    gate: Arc<Semaphore>,
-    galera: Arc<AtomicBool>,
-}
-
-impl Db {
-    /// Builds the pool without connecting yet: the app starts even while the database restarts.
-    pub fn new(database_url: &str, size: u32) -> Db {
-        let manager = ConnectionManager::<MysqlConnection>::new(database_url);
-        let setup = SessionSetup::default();
-        let galera = Arc::clone(&setup.galera);
-        let pool = r2d2::Pool::builder()
-            .max_size(size)
-            .min_idle(Some(size.min(4)))
-            .connection_timeout(Duration::from_secs(3))
-            .test_on_check_out(true)
-            .connection_customizer(Box::new(setup))
-            .build_unchecked(manager);
-        Db {
-            pool,
-            gate: Arc::new(Semaphore::new(size as usize)),
-            galera,
-        }
-    }
-
-    /// Whether the connections made so far found a Galera node.
-    pub fn is_galera(&self) -> bool {
-        self.galera.load(Ordering::Relaxed)
-    }
-
-    /// Sets the pool gauges (size, in use, idle) for a scrape of `/metrics`.
-    pub fn record_pool_metrics(&self) {
-        let state = self.pool.state();
-        crate::metrics::pool(
-            self.pool.max_size(),
-            state.connections,
-            state.idle_connections,
-        );
-    }
-
-    /// A connection for synchronous callers (CLI, tests, the sweeper's blocking task).
-    pub fn conn(&self) -> Result<PooledConn, AppError> {
-        checkout(&self.pool)
-    }
-
-    /// Runs `f` on a pooled connection on the blocking thread pool, outside any transaction.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
-    {
-        let _permit = match Arc::clone(&self.gate).try_acquire_owned() {
-            Ok(permit) => permit,
-            Err(_) => {
-                let waiting = std::time::Instant::now();
-                let permit = Arc::clone(&self.gate)
-                    .acquire_owned()
-                    .await
-                    .context("waiting for a database connection")?;
-                crate::metrics::pool_wait(waiting.elapsed());
-                permit
-            }
-        };
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = checkout(&pool)?;
-            f(&mut conn)
-        })
-        .await
-        .context("the blocking database task failed")?
-    }
-}
-
-/// A pooled connection, or `Unavailable` saying that checking one out failed.
-fn checkout(pool: &Pool) -> Result<PooledConn, AppError> {
-    pool.get()
-        .map_err(|e| AppError::from(e).context("checking out a database connection"))
 }
 
 /// What a transaction body may fail with: any error that can say whether it is a lock conflict
@@ -281,13 +163,8 @@ where
     let mut attempt = 1;
     let mut causes = [0u32; 3];
     loop {
-        // Whether the body itself finished: a conflict after that came from COMMIT.
-        let mut body_done = false;
-        let result = conn.transaction::<T, E, _>(|c| {
-            let r = f(c);
-            body_done = r.is_ok();
-            r
-        });
+        // `body_done`: the body itself finished, so a conflict came from COMMIT.
+        let (result, body_done) = transaction_once(conn, &mut f);
         match result {
             Err(e) if e.is_retryable() => {
                 let cause = e.rerun_cause(body_done);
@@ -331,6 +208,42 @@ pub fn rerun_cause(e: &AppError, at_commit: bool) -> RerunCause {
     } else {
         RerunCause::Deadlock
     }
+}
+
+/// BEGIN, the body, COMMIT — or ROLLBACK when the body fails. Sent as cached prepared statements,
+/// one command each: diesel's own `Connection::transaction` sends them as text through
+/// `batch_execute`, which switches the multi-statement option on and off around each (three
+/// commands for every BEGIN and every COMMIT). Nothing in this crate nests transactions (see the
+/// rule above): a `conn.transaction(…)` inside a body would commit it early.
+///
+/// Also says whether the body had finished (`true`: a failure came from COMMIT).
+fn transaction_once<T, E, F>(conn: &mut MysqlConnection, f: &mut F) -> (Result<T, E>, bool)
+where
+    E: TxError,
+    F: FnMut(&mut MysqlConnection) -> Result<T, E>,
+{
+    if let Err(e) = control(conn, "BEGIN") {
+        return (Err(e.into()), false);
+    }
+    match f(conn) {
+        Ok(value) => match control(conn, "COMMIT") {
+            Ok(()) => (Ok(value), true),
+            Err(e) => {
+                let _ = control(conn, "ROLLBACK");
+                (Err(e.into()), true)
+            }
+        },
+        Err(e) => {
+            if let Err(r) = control(conn, "ROLLBACK") {
+                tracing::warn!(error = %r, "ROLLBACK failed");
+            }
+            (Err(e), false)
+        }
+    }
+}
+
+fn control(conn: &mut MysqlConnection, sql: &'static str) -> diesel::QueryResult<()> {
+    Prepared::new(sql).execute(conn).map(|_| ())
 }
 
 /// The row that makes "one instance migrates" hold on every server, Galera included (where

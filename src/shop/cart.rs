@@ -2,9 +2,10 @@
 //! checkout or set aside, changed or removed.
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer};
+use diesel::sql_types::{BigInt, Bool, Integer};
 
 use crate::db::schema::{cart_items, products};
+use crate::db::Prepared;
 use crate::domain::Quantity;
 use crate::error::AppError;
 use crate::shop::catalog;
@@ -43,7 +44,7 @@ pub fn add_to_cart(
 ) -> Result<(), AppError> {
     catalog::active_product(conn, product_id)?;
     // ON DUPLICATE KEY UPDATE (MySQL/MariaDB syntax, see README) merges into the one line per product.
-    diesel::sql_query(
+    Prepared::new(
         "INSERT INTO cart_items (user_id, product_id, quantity, selected) VALUES (?, ?, ?, TRUE) \
          ON DUPLICATE KEY UPDATE quantity = LEAST(quantity + VALUES(quantity), 99), selected = TRUE",
     )
@@ -62,12 +63,14 @@ pub fn update_line(
     quantity: Quantity,
     selected: bool,
 ) -> Result<(), AppError> {
-    let matched = diesel::update(cart_items::table.find((user_id, product_id)))
-        .set((
-            cart_items::quantity.eq(quantity.get()),
-            cart_items::selected.eq(selected),
-        ))
-        .execute(conn)?;
+    let matched = Prepared::new(
+        "UPDATE cart_items SET quantity = ?, selected = ? WHERE user_id = ? AND product_id = ?",
+    )
+    .bind::<Integer, _>(quantity.get())
+    .bind::<Bool, _>(selected)
+    .bind::<BigInt, _>(user_id)
+    .bind::<BigInt, _>(product_id)
+    .execute(conn)?;
     if matched == 1 {
         Ok(())
     } else {
@@ -121,12 +124,19 @@ pub fn remove_lines(
     user_id: i64,
     product_ids: &[i64],
 ) -> Result<(), AppError> {
-    diesel::delete(
-        cart_items::table
-            .filter(cart_items::user_id.eq(user_id))
-            .filter(cart_items::product_id.eq_any(product_ids)),
-    )
-    .execute(conn)?;
+    if product_ids.is_empty() {
+        return Ok(());
+    }
+    // One cached statement per number of lines (bounded by the catalog), not one per checkout.
+    let mut delete = Prepared::new(format!(
+        "DELETE FROM cart_items WHERE user_id = ? AND product_id IN ({})",
+        Prepared::placeholders(product_ids.len())
+    ))
+    .bind::<BigInt, _>(user_id);
+    for id in product_ids {
+        delete = delete.bind::<BigInt, _>(*id);
+    }
+    delete.execute(conn)?;
     Ok(())
 }
 

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer};
+use diesel::sql_types::{BigInt, Datetime, Integer, Nullable, Text};
 use rand::Rng;
 
-use crate::db::schema::{order_lines, orders, products};
+use crate::db::schema::{orders, products};
+use crate::db::Prepared;
 use crate::db::{busy_as, in_transaction, Rollback};
 use crate::domain::{OrderNo, OrderStatus, PayMethod, Purpose, TokenId};
 use crate::error::{is_unique_violation, violated_key, AppError};
@@ -126,8 +127,17 @@ fn checkout_body(
     req: &CheckoutRequest,
     next_no: &mut dyn FnMut() -> OrderNo,
 ) -> Result<Placed, Rollback<Refused>> {
-    // 1. The token first: a second submission waits here for the first, then replays it.
-    match submit_once::consume(conn, &req.token, req.user_id, Purpose::Checkout, None, None)? {
+    // 1. The token first: a second submission waits here for the first, then replays it. The
+    // order number is drawn now and stored with the token (updated only if it turns out taken).
+    let drawn = next_no();
+    match submit_once::consume(
+        conn,
+        &req.token,
+        req.user_id,
+        Purpose::Checkout,
+        None,
+        Some(drawn.as_str()),
+    )? {
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(Some(order_no)) => return Ok(Placed::AlreadySubmitted { order_no }),
         Consumed::AlreadyUsed(None) => {
@@ -171,7 +181,10 @@ fn checkout_body(
         note: &req.note,
         expires_at,
     };
-    let (order_id, order_no) = insert_order(conn, &new, next_no)?;
+    let mut first = Some(drawn.clone());
+    let (order_id, order_no) = insert_order(conn, &new, &mut || {
+        first.take().unwrap_or_else(&mut *next_no)
+    })?;
     insert_lines(conn, order_id, &lines)?;
     if req.pay_method == PayMethod::AtCounter {
         if let Issued::SpaceFull = issue_pickup_code(conn, order_id, req.pickup_code_digits)? {
@@ -180,7 +193,9 @@ fn checkout_body(
     }
     let product_ids: Vec<i64> = lines.iter().map(|l| l.product_id).collect();
     cart::remove_lines(conn, req.user_id, &product_ids)?;
-    submit_once::store_result(conn, &req.token, order_no.as_str())?;
+    if order_no != drawn {
+        submit_once::store_result(conn, &req.token, order_no.as_str())?;
+    }
 
     // 4. Take the stock, ascending product id (the lines come sorted), as late as possible:
     // from the first UPDATE on we hold row locks every other buyer of that product waits for.
@@ -240,18 +255,19 @@ pub fn insert_order(
 ) -> Result<(i64, OrderNo), AppError> {
     for _ in 0..ORDER_NO_ATTEMPTS {
         let order_no = next_no();
-        let inserted = diesel::insert_into(orders::table)
-            .values((
-                orders::order_no.eq(order_no.as_str()),
-                orders::user_id.eq(new.user_id),
-                orders::store_id.eq(new.store_id),
-                orders::status.eq(new.status),
-                orders::pay_method.eq(new.pay_method),
-                orders::total_cents.eq(new.total_cents),
-                orders::note.eq(new.note),
-                orders::expires_at.eq(new.expires_at),
-            ))
-            .execute(conn);
+        let inserted = Prepared::new(
+            "INSERT INTO orders (order_no, user_id, store_id, status, pay_method, total_cents, note, expires_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind::<Text, _>(order_no.as_str().to_owned())
+        .bind::<BigInt, _>(new.user_id)
+        .bind::<BigInt, _>(new.store_id)
+        .bind::<Text, _>(new.status.as_str())
+        .bind::<Text, _>(new.pay_method.as_str())
+        .bind::<BigInt, _>(new.total_cents)
+        .bind::<Text, _>(new.note.to_owned())
+        .bind::<Nullable<Datetime>, _>(new.expires_at)
+        .execute(conn);
         match inserted {
             Ok(_) => {
                 let id = orders::table
@@ -279,22 +295,22 @@ fn insert_lines(
     order_id: i64,
     lines: &[CartLine],
 ) -> Result<(), AppError> {
-    let rows: Vec<_> = lines
-        .iter()
-        .map(|l| {
-            (
-                order_lines::order_id.eq(order_id),
-                order_lines::product_id.eq(l.product_id),
-                order_lines::product_name.eq(&l.name),
-                order_lines::unit_price_cents.eq(l.price_cents),
-                order_lines::quantity.eq(l.quantity),
-                order_lines::line_total_cents.eq(l.line_total_cents()),
-            )
-        })
-        .collect();
-    diesel::insert_into(order_lines::table)
-        .values(&rows)
-        .execute(conn)?;
+    // One cached statement per number of lines.
+    let row = format!("({})", Prepared::placeholders(6));
+    let mut insert = Prepared::new(format!(
+        "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, line_total_cents) VALUES {}",
+        vec![row.as_str(); lines.len()].join(", ")
+    ));
+    for l in lines {
+        insert = insert
+            .bind::<BigInt, _>(order_id)
+            .bind::<BigInt, _>(l.product_id)
+            .bind::<Text, _>(l.name.clone())
+            .bind::<BigInt, _>(l.price_cents)
+            .bind::<Integer, _>(l.quantity)
+            .bind::<BigInt, _>(l.line_total_cents());
+    }
+    insert.execute(conn)?;
     Ok(())
 }
 
@@ -305,18 +321,15 @@ fn insert_lines(
 fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Rollback<Refused>> {
     let q = line.quantity;
     for attempt in 0..STOCK_ATTEMPTS {
-        let matched = diesel::update(
-            products::table
-                .filter(products::id.eq(line.product_id))
-                .filter(products::stock.ge(q))
-                .filter(products::active.eq(true))
-                .filter(products::price_cents.eq(line.price_cents)),
+        let matched = Prepared::new(
+            "UPDATE products SET stock = stock - ?, sales = sales + ?, version = version + 1 \
+             WHERE id = ? AND stock >= ? AND active = TRUE AND price_cents = ?",
         )
-        .set((
-            products::stock.eq(products::stock - q),
-            products::sales.eq(products::sales + q),
-            products::version.eq(products::version + 1),
-        ))
+        .bind::<Integer, _>(q)
+        .bind::<Integer, _>(q)
+        .bind::<BigInt, _>(line.product_id)
+        .bind::<Integer, _>(q)
+        .bind::<BigInt, _>(line.price_cents)
         .execute(conn)?;
         if matched == 1 {
             return Ok(());
@@ -365,7 +378,7 @@ fn record_sales(
     sql.push_str(" END, 'sale', ?, ?, '', p.stock FROM products p WHERE p.id IN (");
     sql.push_str(&vec!["?"; lines.len()].join(", "));
     sql.push_str(") ORDER BY p.id");
-    let mut query = diesel::sql_query(sql).into_boxed();
+    let mut query = Prepared::new(sql);
     for l in lines {
         query = query
             .bind::<BigInt, _>(l.product_id)
@@ -375,6 +388,7 @@ fn record_sales(
     for l in lines {
         query = query.bind::<BigInt, _>(l.product_id);
     }
+    // One cached statement per number of lines.
     let written = query.execute(conn)?;
     if written != lines.len() {
         return Err(AppError::Unexpected(anyhow::anyhow!(

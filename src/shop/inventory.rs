@@ -219,13 +219,18 @@ pub fn held_units(conn: &mut MysqlConnection, product_id: i64) -> Result<i64, Ap
     )
 }
 
-/// The admin's stock adjustment (signed delta, reason) as one transaction: see `adjust_stock`.
-pub fn adjust(
-    conn: &mut MysqlConnection,
-    product_id: i64,
-    delta: i32,
-    actor: i64,
-    reason: &str,
-) -> Result<Adjusted, AppError> {
-    in_transaction(conn, |c| adjust_stock(c, product_id, delta, actor, reason))
+/// What an admin asks of a product's stock: a signed delta, and why.
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    pub product_id: i64,
+    pub delta: i32,
+    pub actor: i64,
+    pub reason: String,
+}
+
+/// The admin's stock adjustment as one transaction: see `adjust_stock`.
+pub fn adjust(conn: &mut MysqlConnection, a: &Adjustment) -> Result<Adjusted, AppError> {
+    in_transaction(conn, |c| {
+        adjust_stock(c, a.product_id, a.delta, a.actor, &a.reason)
+    })
 }

@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use hmac::Mac;
 use rand::Rng;
 
-use crate::db::schema::{orders, payments};
+use crate::db::schema::payments;
+use crate::db::Prepared;
 use crate::db::{busy_as, in_transaction, Rollback};
 use crate::domain::mac::{hmac_of, HmacSha256};
 use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
@@ -62,20 +63,16 @@ fn confirm_payment(
     order_id: i64,
     require_window: bool,
 ) -> Result<bool, AppError> {
-    let target = orders::table
-        .filter(orders::id.eq(order_id))
-        .filter(orders::status.eq(OrderStatus::PendingPayment));
-    let set = (
-        orders::status.eq(OrderStatus::Confirmed),
-        orders::paid_at.eq(crate::db::now_nullable()),
-    );
-    let matched = if require_window {
-        diesel::update(target.filter(orders::expires_at.gt(crate::db::now_nullable())))
-            .set(set)
-            .execute(conn)?
+    let sql = if require_window {
+        "UPDATE orders SET status = 'confirmed', paid_at = NOW() \
+         WHERE id = ? AND status = 'pending_payment' AND expires_at > NOW()"
     } else {
-        diesel::update(target).set(set).execute(conn)?
+        "UPDATE orders SET status = 'confirmed', paid_at = NOW() \
+         WHERE id = ? AND status = 'pending_payment'"
     };
+    let matched = Prepared::new(sql)
+        .bind::<diesel::sql_types::BigInt, _>(order_id)
+        .execute(conn)?;
     Ok(matched == 1)
 }
 
@@ -138,7 +135,8 @@ fn pay_body(
         order.user_id,
         Purpose::Pay,
         Some(order.id),
-        None,
+        // The result a replay reads, stored now: no UPDATE of the token later.
+        Some("paid"),
     )? {
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(_) => return Ok(Paid::AlreadySubmitted),
@@ -156,7 +154,6 @@ fn pay_body(
     if let Issued::SpaceFull = issue_pickup_code(conn, order.id, pickup_code_digits)? {
         return Err(Rollback::Refused(Paid::PickupCodesExhausted));
     }
-    submit_once::store_result(conn, token, "paid")?;
     Ok(Paid::Paid)
 }
 

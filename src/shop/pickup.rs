@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use diesel::prelude::*;
 
 use crate::db::schema::orders;
+use crate::db::Prepared;
 use crate::domain::{OrderStatus, PickupCode};
 use crate::error::{is_unique_violation, AppError};
 
@@ -27,16 +28,16 @@ const FIRST_BATCH: usize = 8;
 /// no free code by then is full for all practical purposes (3–4 digit spaces are drawn whole earlier).
 const MAX_ROUNDS: u32 = 12;
 
-const ACTIVE: [&str; 2] = ["confirmed", "ready"];
-
 /// Gives an order its pickup code, in the caller's transaction. Call it right after the UPDATE
 /// that made the order `confirmed` (the unique index only covers active orders).
 ///
-/// Each round draws a batch of distinct random candidates (CSPRNG), drops the ones already active
-/// with one `IN (...)` query, and tries the survivors with a conditional UPDATE; a duplicate key
-/// (another transaction took the code meanwhile) moves on to the next candidate. The batch doubles
-/// every round. When a round has drawn the whole space and none of it could be had, the space is
-/// full: `SpaceFull`, and nothing was changed.
+/// First one random candidate is tried with the conditional UPDATE: in a space that is mostly
+/// free (the usual case) that is the whole cost, one statement. Only when it collides (duplicate
+/// key) do the SPEC §7 rounds start: each draws a batch of distinct random candidates (CSPRNG),
+/// drops the ones already active with one `IN (...)` query, and tries the survivors; a duplicate
+/// key (another transaction took the code meanwhile) moves on to the next candidate. The batch
+/// doubles every round. When a round has drawn the whole space and none of it could be had, the
+/// space is full: `SpaceFull`, and nothing was changed.
 pub fn issue_pickup_code(
     conn: &mut MysqlConnection,
     order_id: i64,
@@ -45,10 +46,19 @@ pub fn issue_pickup_code(
     let digits = digits.clamp(PickupCode::MIN_DIGITS, PickupCode::MAX_DIGITS);
     let space = PickupCode::space_size(digits);
     let mut rng = rand::thread_rng();
+    if let Some(first) = PickupCode::candidates(digits, 1, &mut rng)
+        .into_iter()
+        .next()
+    {
+        if let Some(issued) = try_code(conn, order_id, &first)? {
+            return Ok(issued);
+        }
+    }
     let mut batch = FIRST_BATCH;
     for _ in 0..MAX_ROUNDS {
         let candidates = PickupCode::candidates(digits, batch, &mut rng);
         let whole_space = candidates.len() as u64 >= space;
+        // Only after a collision: diesel prepares and closes this `IN` (it does not cache those).
         let taken: HashSet<String> = orders::table
             .filter(orders::active_pickup_code.eq_any(candidates.iter().map(PickupCode::as_str)))
             .select(orders::active_pickup_code)
@@ -57,24 +67,8 @@ pub fn issue_pickup_code(
             .flatten()
             .collect();
         for code in candidates.iter().filter(|c| !taken.contains(c.as_str())) {
-            let assigned = diesel::update(
-                orders::table
-                    .filter(orders::id.eq(order_id))
-                    .filter(orders::status.eq_any(ACTIVE))
-                    .filter(orders::pickup_code.is_null()),
-            )
-            .set(orders::pickup_code.eq(code.as_str()))
-            .execute(conn);
-            match assigned {
-                Ok(1) => return Ok(Issued::Code(code.as_str().to_owned())),
-                Ok(_) => {
-                    return Err(AppError::Unexpected(anyhow::anyhow!(
-                        "order {order_id} is not {} or already has a pickup code",
-                        OrderStatus::Confirmed
-                    )))
-                }
-                Err(e) if is_unique_violation(&e) => continue,
-                Err(e) => return Err(e.into()),
+            if let Some(issued) = try_code(conn, order_id, code)? {
+                return Ok(issued);
             }
         }
         if whole_space {
@@ -87,4 +81,29 @@ pub fn issue_pickup_code(
         "no free pickup code found; the code space is (nearly) full"
     );
     Ok(Issued::SpaceFull)
+}
+
+/// Tries to give the order this code: `Some` when it has it now, `None` when another active
+/// order holds it (duplicate key; only this statement is rolled back).
+fn try_code(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    code: &PickupCode,
+) -> Result<Option<Issued>, AppError> {
+    let assigned = Prepared::new(
+        "UPDATE orders SET pickup_code = ? \
+         WHERE id = ? AND status IN ('confirmed', 'ready') AND pickup_code IS NULL",
+    )
+    .bind::<diesel::sql_types::Text, _>(code.as_str().to_owned())
+    .bind::<diesel::sql_types::BigInt, _>(order_id)
+    .execute(conn);
+    match assigned {
+        Ok(1) => Ok(Some(Issued::Code(code.as_str().to_owned()))),
+        Ok(_) => Err(AppError::Unexpected(anyhow::anyhow!(
+            "order {order_id} is not {} or already has a pickup code",
+            OrderStatus::Confirmed
+        ))),
+        Err(e) if is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -121,8 +121,10 @@ pub fn user_of(
     let Some(r) = row else { return Ok(None) };
     let now = chrono::Utc::now().naive_utc();
     if r.last_seen_at < now - chrono::Duration::minutes(TOUCH_EVERY_MINUTES) {
-        diesel::update(sessions::table.find(&key))
-            .set(sessions::last_seen_at.eq(now))
+        // A cached prepared statement (diesel prepares and closes every `update(…).set(…)`).
+        crate::db::Prepared::new("UPDATE sessions SET last_seen_at = ? WHERE id = ?")
+            .bind::<diesel::sql_types::Datetime, _>(now)
+            .bind::<diesel::sql_types::Text, _>(key)
             .execute(conn)?;
     }
     Ok(Some(AuthUser {

@@ -6,8 +6,10 @@
 //! `domain::submit_token`; this module only records use.
 
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
 
 use crate::db::schema::submit_tokens;
+use crate::db::Prepared;
 use crate::domain::{Purpose, TokenId};
 use crate::error::{is_unique_violation, AppError};
 
@@ -33,15 +35,15 @@ pub fn consume(
     subject: Option<i64>,
     result: Option<&str>,
 ) -> Result<Consumed, AppError> {
-    let inserted = diesel::insert_into(submit_tokens::table)
-        .values((
-            submit_tokens::token.eq(token.as_str()),
-            submit_tokens::user_id.eq(user_id),
-            submit_tokens::purpose.eq(purpose),
-            submit_tokens::subject.eq(subject),
-            submit_tokens::result.eq(result),
-        ))
-        .execute(conn);
+    let inserted = Prepared::new(
+        "INSERT INTO submit_tokens (token, user_id, purpose, subject, result) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind::<Text, _>(token.as_str().to_owned())
+    .bind::<BigInt, _>(user_id)
+    .bind::<Text, _>(purpose.as_str())
+    .bind::<Nullable<BigInt>, _>(subject)
+    .bind::<Nullable<Text>, _>(result.map(str::to_owned))
+    .execute(conn);
     match inserted {
         Ok(_) => Ok(Consumed::Fresh),
         Err(e) if is_unique_violation(&e) => {
@@ -74,8 +76,9 @@ pub fn store_result(
     token: &TokenId,
     result: &str,
 ) -> Result<(), AppError> {
-    diesel::update(submit_tokens::table.find(token.as_str()))
-        .set(submit_tokens::result.eq(result))
+    Prepared::new("UPDATE submit_tokens SET result = ? WHERE token = ?")
+        .bind::<Text, _>(result.to_owned())
+        .bind::<Text, _>(token.as_str().to_owned())
         .execute(conn)?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use futures_util::future::LocalBoxFuture;
 
 use super::page::Page;
 use super::session::TypedSession;
+use crate::db::{Lane, RequestDb};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts::AuthUser;
@@ -18,16 +19,20 @@ pub struct Ctx {
     pub session: TypedSession,
     pub user: Option<AuthUser>,
     pub state: web::Data<AppState>,
+    /// The request's database: the user was read on its connection, and every `db.run` of the
+    /// handler runs on that same connection (one pool checkout per request).
+    pub db: RequestDb,
 }
 
 impl Ctx {
-    /// Runs `f` on a pooled connection (see `Db::run`): how a handler calls `shop`.
+    /// Runs `f` on the request's connection (see `RequestDb::run`): how a handler calls `shop`.
+    /// The session's user was read on that connection; every `run` of the request reuses it.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut diesel::MysqlConnection) -> Result<T, AppError> + Send + 'static,
+        F: FnMut(&mut diesel::MysqlConnection) -> Result<T, AppError> + Send + 'static,
     {
-        self.state.db.run(f).await
+        self.db.run(f).await
     }
 
     /// The layout data for a page: title, user, the flash message (taken) and the CSRF token.
@@ -51,18 +56,16 @@ fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
         .ok_or_else(|| AppError::Unexpected(anyhow::anyhow!("AppState is not registered")))
 }
 
-async fn load_ctx(req: HttpRequest) -> Result<Ctx, AppError> {
+async fn load_ctx(req: HttpRequest, lane: Lane) -> Result<Ctx, AppError> {
     let state = state_of(&req)?;
     let session = TypedSession::from_request(&req, &mut Payload::None)
         .await
         .map_err(|_| AppError::Forbidden("Your session could not be read.".into()))?;
+    let db = state.db.for_request(lane);
     let user = match session.token() {
         None => None,
         Some(token) => {
-            let found = state
-                .db
-                .run(move |conn| sessions::user_of(conn, &token))
-                .await?;
+            let found = db.run(move |conn| sessions::user_of(conn, &token)).await?;
             if found.is_none() {
                 // Logged out (on any copy of this cookie), disabled, or idle too long.
                 session.log_out();
@@ -74,6 +77,7 @@ async fn load_ctx(req: HttpRequest) -> Result<Ctx, AppError> {
         session,
         user,
         state,
+        db,
     })
 }
 
@@ -82,7 +86,7 @@ impl FromRequest for Ctx {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(load_ctx(req.clone()))
+        Box::pin(load_ctx(req.clone(), Lane::Customer))
     }
 }
 
@@ -100,7 +104,12 @@ fn next_for(req: &HttpRequest) -> String {
 
 async fn require(req: HttpRequest, role: Role) -> Result<(Ctx, AuthUser), AppError> {
     let next = next_for(&req);
-    let ctx = load_ctx(req).await?;
+    // Counter and admin pages take the staff lane: a share of the connections customers cannot hold.
+    let lane = match role {
+        Role::Customer => Lane::Customer,
+        Role::Staff | Role::Admin => Lane::Staff,
+    };
+    let ctx = load_ctx(req, lane).await?;
     match &ctx.user {
         None => Err(AppError::LoginRequired { next }),
         Some(u) if u.role == role => {

@@ -269,12 +269,16 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
         pickup_code_digits: state.settings.pickup_code_digits,
     };
     // Buyers of a hot product queue here, in the app, before they take a database connection.
-    let ids = state
-        .db
+    let ids = customer
+        .ctx
         .run(move |c| cart::selected_product_ids(c, user_id))
         .await?;
+    if state.admission.would_wait(&ids) {
+        // Queue as a cheap task, not while holding a connection others could use.
+        customer.ctx.db.release();
+    }
     let admitted = state.admission.admit(ids).await;
-    let placed = state.db.run(move |c| place_order(c, &req)).await;
+    let placed = customer.ctx.run(move |c| place_order(c, &req)).await;
     drop(admitted);
     match placed? {
         Ok(placed) => Ok(placed_redirect(&customer, placed, pay_method)),

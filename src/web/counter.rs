@@ -225,24 +225,25 @@ async fn hand_over(
     let who = staff_member(&staff)?;
     let order_no = path.into_inner();
     let state = staff.ctx.state.clone();
-    let order_id = state
-        .db
-        .run(move |c| counter::order_id(c, &order_no))
-        .await?
-        .ok_or(AppError::NotFound)?;
     let form = form.0;
-    let purpose = Purpose::Handover;
-    let token = submit::check(
-        &state,
-        &form.submit_token,
-        who.user_id,
-        purpose,
-        Some(order_id),
-    )?;
+    let posted = form.submit_token.clone();
     let collected = form.payment_collected();
-    let outcome = state
-        .db
-        .run(move |c| counter::hand_over(c, who, order_id, &token, collected))
+    let outcome = staff
+        .ctx
+        .run(move |c| {
+            // The form's token is checked against the order the address names, read in the
+            // hand-over's own transaction (no query before it).
+            let token_for = |order_id| {
+                submit::check(
+                    &state,
+                    &posted,
+                    who.user_id,
+                    Purpose::Handover,
+                    Some(order_id),
+                )
+            };
+            counter::hand_over_by_number(c, who, &order_no, &token_for, collected)
+        })
         .await?;
     hand_over_screen(&staff, outcome, form.submit_token)
 }

@@ -78,7 +78,7 @@ impl Cluster {
             n: Option<i64>,
         }
         let row: N = diesel::sql_query(format!("SELECT CAST(({query}) AS SIGNED) AS n"))
-            .get_result(&mut self.conn(node))
+            .get_result(&mut *self.conn(node))
             .unwrap_or_else(|e| panic!("{query}: {e}"));
         row.n.unwrap_or(0)
     }
@@ -245,7 +245,7 @@ impl Cluster {
             "SELECT TABLE_NAME AS name FROM information_schema.TABLES \
              WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME",
         )
-        .load(&mut c)
+        .load(&mut *c)
         .expect("tables");
         let list = tables
             .iter()
@@ -257,7 +257,7 @@ impl Cluster {
         c.batch_execute("SET SESSION wsrep_sync_wait = 15")
             .expect("sync wait");
         let sums: Vec<Sum> = diesel::sql_query(format!("CHECKSUM TABLE {list}"))
-            .load(&mut c)
+            .load(&mut *c)
             .expect("checksum");
         c.batch_execute("SET SESSION wsrep_sync_wait = 1")
             .expect("sync wait");
@@ -273,7 +273,7 @@ impl Cluster {
         let row: Code = diesel::sql_query(format!(
             "SELECT pickup_code AS code FROM orders WHERE order_no = '{order_no}'"
         ))
-        .get_result(&mut self.conn(node))
+        .get_result(&mut *self.conn(node))
         .expect("order");
         row.code.expect("a pickup code")
     }

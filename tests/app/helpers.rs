@@ -219,7 +219,7 @@ impl TestApp {
         }
         let mut conn = self.conn();
         let row: N = diesel::sql_query(format!("SELECT CAST(({query}) AS SIGNED) AS n"))
-            .get_result(&mut conn)
+            .get_result(&mut *conn)
             .unwrap_or_else(|e| panic!("query failed: {query}: {e}"));
         row.n.unwrap_or(0)
     }

@@ -16,6 +16,7 @@ mod admin_products;
 mod admin_stock;
 mod browser_admin;
 mod browser_checkout;
+mod budget;
 mod checkout;
 mod cli;
 mod cluster;

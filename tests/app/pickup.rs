@@ -123,7 +123,7 @@ fn active_codes(app: &TestApp) -> Vec<String> {
     orders::table
         .filter(orders::active_pickup_code.is_not_null())
         .select(orders::pickup_code)
-        .load::<Option<String>>(&mut app.conn())
+        .load::<Option<String>>(&mut *app.conn())
         .unwrap()
         .into_iter()
         .flatten()
@@ -493,12 +493,12 @@ async fn a_code_taken_by_an_uncommitted_order_is_skipped_on_duplicate_key() {
                 orders::pay_method.eq("at_counter"),
                 orders::total_cents.eq(0i64),
             ))
-            .execute(&mut a)
+            .execute(&mut *a)
             .unwrap();
         let id: i64 = orders::table
             .filter(orders::order_no.eq(&order_no))
             .select(orders::id)
-            .first(&mut a)
+            .first(&mut *a)
             .unwrap();
         let Issued::Code(held) = issue_pickup_code(&mut a, id, 3).unwrap() else {
             panic!("one code is free");

@@ -2,14 +2,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use super::lookup::{judge, Verdict};
-use super::{user_name, Handable, StaffMember};
-use crate::db::schema::{orders, payments};
+use super::{found_by_id, found_by_number, Found, Handable, StaffMember};
+use crate::db::schema::payments;
+use crate::db::Prepared;
 use crate::db::{in_transaction, Rollback};
-use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
+use crate::domain::{PayMethod, PaymentStatus, Purpose, TokenId};
 use crate::error::AppError;
-use crate::shop::orders::Order;
 use crate::shop::submit_once::{self, Consumed};
 
 /// The outcome of pressing Hand over.
@@ -58,60 +59,77 @@ pub fn hand_over(
     payment_collected: bool,
 ) -> Result<HandOver, AppError> {
     Rollback::settle(in_transaction(conn, |c| {
-        hand_over_body(c, staff, order_id, token, payment_collected)
+        let found = found_by_id(c, order_id)?.ok_or(AppError::NotFound)?;
+        hand_over_body(c, staff, found, token, payment_collected)
     }))
 }
 
-/// Any outcome but `Done` rolls the transaction back (the submit token stays fresh).
+/// [`hand_over`] by the order number of the form's address. `token_for` checks the form's token
+/// against the order that number names; the order is read inside the transaction, so the whole
+/// hand-over is one request's worth of statements with no query before it.
+pub fn hand_over_by_number(
+    conn: &mut MysqlConnection,
+    staff: StaffMember,
+    order_no: &str,
+    token_for: &dyn Fn(i64) -> Result<TokenId, AppError>,
+    payment_collected: bool,
+) -> Result<HandOver, AppError> {
+    Rollback::settle(in_transaction(conn, |c| {
+        let found = found_by_number(c, order_no)?.ok_or(AppError::NotFound)?;
+        let token = token_for(found.order.id)?;
+        hand_over_body(c, staff, found, &token, payment_collected)
+    }))
+}
+
+/// Any outcome but `Done` rolls the transaction back (the submit token stays fresh). `found` is
+/// the order as read at the start; the conditional UPDATE decides, and a refusal re-reads it.
 fn hand_over_body(
     conn: &mut MysqlConnection,
     staff: StaffMember,
-    order_id: i64,
+    found: Found,
     token: &TokenId,
     payment_collected: bool,
 ) -> Result<HandOver, Rollback<HandOver>> {
+    let order_id = found.order.id;
+    // The result (the order number) is known before: stored with the token, no UPDATE after.
     match submit_once::consume(
         conn,
         token,
         staff.user_id,
         Purpose::Handover,
         Some(order_id),
-        None,
+        Some(&found.order.order_no),
     )? {
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(result) => {
-            let order_no = match result {
-                Some(no) => no,
-                None => order_no_of(conn, order_id)?,
-            };
-            return Ok(HandOver::AlreadySubmitted { order_no });
+            return Ok(HandOver::AlreadySubmitted {
+                order_no: result.unwrap_or(found.order.order_no),
+            });
         }
     }
-    let payable: &[PayMethod] = if payment_collected {
-        &[PayMethod::Online, PayMethod::AtCounter]
+    // Two texts (with or without at-counter payment): two cached statements.
+    let sql = if payment_collected {
+        "UPDATE orders SET status = 'picked_up', picked_up_at = NOW(), picked_up_by = ? \
+         WHERE id = ? AND status IN ('confirmed', 'ready') AND store_id = ? \
+         AND pay_method IN ('online', 'at_counter')"
     } else {
-        &[PayMethod::Online]
+        "UPDATE orders SET status = 'picked_up', picked_up_at = NOW(), picked_up_by = ? \
+         WHERE id = ? AND status IN ('confirmed', 'ready') AND store_id = ? AND pay_method = 'online'"
     };
-    let matched = diesel::update(
-        orders::table
-            .filter(orders::id.eq(order_id))
-            .filter(orders::status.eq_any(OrderStatus::ACTIVE))
-            .filter(orders::store_id.eq(staff.store_id))
-            .filter(orders::pay_method.eq_any(payable)),
-    )
-    .set((
-        orders::status.eq(OrderStatus::PickedUp),
-        orders::picked_up_at.eq(crate::db::now_nullable()),
-        orders::picked_up_by.eq(staff.user_id),
-    ))
-    .execute(conn)?;
-    let order: Order = orders::table
-        .find(order_id)
-        .select(Order::as_select())
-        .first(conn)?;
+    let matched = Prepared::new(sql)
+        .bind::<BigInt, _>(staff.user_id)
+        .bind::<BigInt, _>(order_id)
+        .bind::<BigInt, _>(staff.store_id)
+        .execute(conn)?;
     if matched != 1 {
-        return Err(Rollback::Refused(why_not(conn, order, staff)?));
+        let now = found_by_id(conn, order_id)?.ok_or(AppError::NotFound)?;
+        return Err(Rollback::Refused(why_not(conn, now, staff)?));
     }
+    let Found {
+        order,
+        customer_name,
+        ..
+    } = found;
     let collected_cents = if order.pay_method == PayMethod::AtCounter {
         diesel::insert_into(payments::table)
             .values((
@@ -125,9 +143,8 @@ fn hand_over_body(
     } else {
         None
     };
-    submit_once::store_result(conn, token, &order.order_no)?;
     Ok(HandOver::Done {
-        customer_name: user_name(conn, Some(order.user_id))?,
+        customer_name,
         order_no: order.order_no,
         collected_cents,
     })
@@ -136,11 +153,11 @@ fn hand_over_body(
 /// Why the hand-over UPDATE matched nothing: what the order is now, as a lookup would say.
 fn why_not(
     conn: &mut MysqlConnection,
-    order: Order,
+    found: Found,
     staff: StaffMember,
 ) -> Result<HandOver, AppError> {
-    let order_no = order.order_no.clone();
-    Ok(match judge(conn, order, staff.store_id)? {
+    let order_no = found.order.order_no.clone();
+    Ok(match judge(conn, found, staff.store_id)? {
         Verdict::WrongStore { store_name } => HandOver::WrongStore { store_name },
         Verdict::AlreadyPickedUp { order_no, at, by } => {
             HandOver::AlreadyHandedOver { order_no, by, at }
@@ -151,20 +168,4 @@ fn why_not(
         // Unpaid: an online order whose payment has not come.
         Verdict::NotFound { .. } => HandOver::NotPaid { order_no },
     })
-}
-
-fn order_no_of(conn: &mut MysqlConnection, order_id: i64) -> Result<String, AppError> {
-    Ok(orders::table
-        .find(order_id)
-        .select(orders::order_no)
-        .first(conn)?)
-}
-
-/// The order id behind an order number, if the order exists (for checking a form's token).
-pub fn order_id(conn: &mut MysqlConnection, order_no: &str) -> Result<Option<i64>, AppError> {
-    Ok(orders::table
-        .filter(orders::order_no.eq(order_no))
-        .select(orders::id)
-        .first(conn)
-        .optional()?)
 }

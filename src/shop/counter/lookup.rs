@@ -5,9 +5,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::throttle::recent_failures;
-use super::{handable, store_name, user_name, Handable, StaffMember};
+use super::{found_by_id, handable, user_name, Found, Handable, StaffMember};
 use crate::db::in_transaction;
 use crate::db::schema::{orders, pickup_lookups, users};
+use crate::db::Prepared;
 use crate::domain::{
     digits_only, parse_counter_input, CounterInput, InvalidInput, LookupOutcome, OrderStatus,
 };
@@ -39,7 +40,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn outcome(&self) -> LookupOutcome {
+    /// What the audit row records for this verdict.
+    pub fn outcome(&self) -> LookupOutcome {
         match self {
             Verdict::Match(_) => LookupOutcome::Matched,
             Verdict::NotFound { .. } => LookupOutcome::NotFound,
@@ -57,8 +59,11 @@ pub enum Lookup {
     Throttled,
     /// Not a code (format, check digit, forged or unreadable QR): recorded, no order was read.
     Invalid(InvalidInput),
-    /// Looked up and recorded as `pickup_lookups.id = lookup_id`.
-    Looked { lookup_id: i64, verdict: Verdict },
+    /// Looked up and recorded as `pickup_lookups.id = lookup_id` (`lookup_result` tells the rest).
+    Looked {
+        lookup_id: i64,
+        outcome: LookupOutcome,
+    },
 }
 
 /// Looks up what staff typed or scanned, writes the audit row, and tells what it is.
@@ -89,22 +94,15 @@ pub fn look_up(
                 return Ok(Lookup::Invalid(invalid));
             }
         };
+        // What the code is, for the audit row; the result page reads the details after the redirect.
         let order = find_order(c, &parsed)?;
         let order_id = order.as_ref().map(|o| o.id);
-        let verdict = match order {
-            Some(order) => judge(c, order, staff.store_id)?,
-            None => Verdict::NotFound {
-                code: parsed.code().grouped(),
-            },
+        let outcome = match &order {
+            Some(order) => outcome_of(order, staff.store_id),
+            None => LookupOutcome::NotFound,
         };
-        let lookup_id = record(
-            c,
-            staff,
-            parsed.code().as_str(),
-            verdict.outcome(),
-            order_id,
-        )?;
-        Ok(Lookup::Looked { lookup_id, verdict })
+        let lookup_id = record(c, staff, parsed.code().as_str(), outcome, order_id)?;
+        Ok(Lookup::Looked { lookup_id, outcome })
     });
     if let Ok(lookup) = &looked {
         crate::metrics::counter_lookup(lookup.outcome_name());
@@ -118,7 +116,7 @@ impl Lookup {
         match self {
             Lookup::Throttled => "throttled",
             Lookup::Invalid(_) => LookupOutcome::Invalid.as_str(),
-            Lookup::Looked { verdict, .. } => verdict.outcome().as_str(),
+            Lookup::Looked { outcome, .. } => outcome.as_str(),
         }
     }
 }
@@ -140,16 +138,12 @@ pub fn lookup_result(
     let Some((entered, order_id)) = row else {
         return Ok(None);
     };
-    let order = match order_id {
-        Some(id) => orders::table
-            .find(id)
-            .select(Order::as_select())
-            .first(conn)
-            .optional()?,
+    let found = match order_id {
+        Some(id) => found_by_id(conn, id)?,
         None => None,
     };
-    Ok(Some(match order {
-        Some(order) => judge(conn, order, staff.store_id)?,
+    Ok(Some(match found {
+        Some(found) => judge(conn, found, staff.store_id)?,
         None => Verdict::NotFound {
             code: crate::domain::group_digits(&entered),
         },
@@ -164,15 +158,16 @@ fn record(
     order_id: Option<i64>,
 ) -> Result<i64, AppError> {
     let entered: String = entered.chars().take(32).collect();
-    diesel::insert_into(pickup_lookups::table)
-        .values((
-            pickup_lookups::store_id.eq(staff.store_id),
-            pickup_lookups::staff_user_id.eq(staff.user_id),
-            pickup_lookups::entered.eq(&entered),
-            pickup_lookups::outcome.eq(outcome),
-            pickup_lookups::order_id.eq(order_id),
-        ))
-        .execute(conn)?;
+    Prepared::new(
+        "INSERT INTO pickup_lookups (store_id, staff_user_id, entered, outcome, order_id) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(staff.store_id)
+    .bind::<diesel::sql_types::BigInt, _>(staff.user_id)
+    .bind::<diesel::sql_types::Text, _>(entered)
+    .bind::<diesel::sql_types::Text, _>(outcome.as_str())
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, _>(order_id)
+    .execute(conn)?;
     Ok(diesel::select(last_insert_id()).get_result(conn)?)
 }
 
@@ -210,37 +205,53 @@ fn find_order(conn: &mut MysqlConnection, input: &CounterInput) -> Result<Option
         .optional()?)
 }
 
+/// What a looked-up order means for this counter, as recorded in the audit row (the same
+/// decisions as [`judge`], without reading anything more).
+fn outcome_of(order: &Order, store_id: i64) -> LookupOutcome {
+    if order.store_id != store_id {
+        return LookupOutcome::WrongStore;
+    }
+    match order.status {
+        OrderStatus::Confirmed | OrderStatus::Ready => LookupOutcome::Matched,
+        OrderStatus::PickedUp => LookupOutcome::AlreadyPickedUp,
+        OrderStatus::Cancelled => LookupOutcome::Cancelled,
+        OrderStatus::PendingPayment => LookupOutcome::NotFound,
+    }
+}
+
 /// What an order found by code means for this counter. Another store comes first: its orders
 /// are never handed over here, whatever their state.
 pub(super) fn judge(
     conn: &mut MysqlConnection,
-    order: Order,
+    found: Found,
     store_id: i64,
 ) -> Result<Verdict, AppError> {
-    if order.store_id != store_id {
+    if found.order.store_id != store_id {
         return Ok(Verdict::WrongStore {
-            store_name: store_name(conn, order.store_id)?,
+            store_name: found.store_name,
         });
     }
-    Ok(match order.status {
-        OrderStatus::Confirmed | OrderStatus::Ready => Verdict::Match(handable(conn, order)?),
+    let verdict = match found.order.status {
+        OrderStatus::Confirmed | OrderStatus::Ready => Verdict::Match(handable(conn, found)?),
         OrderStatus::PickedUp => Verdict::AlreadyPickedUp {
-            by: user_name(conn, order.picked_up_by)?,
-            at: order.picked_up_at,
-            order_no: order.order_no,
+            by: user_name(conn, found.order.picked_up_by)?,
+            at: found.order.picked_up_at,
+            order_no: found.order.order_no,
         },
         OrderStatus::Cancelled => Verdict::Cancelled {
-            at: order.cancelled_at,
-            reason: order.cancel_reason.unwrap_or_default(),
-            order_no: order.order_no,
+            at: found.order.cancelled_at,
+            reason: found.order.cancel_reason.unwrap_or_default(),
+            order_no: found.order.order_no,
         },
         // An unpaid order has no code; it can only be reached through a stale QR.
         OrderStatus::PendingPayment => Verdict::NotFound {
-            code: order
+            code: found
+                .order
                 .pickup_code
                 .as_deref()
                 .map(crate::domain::group_digits)
                 .unwrap_or_default(),
         },
-    })
+    };
+    Ok(verdict)
 }

@@ -12,12 +12,12 @@ mod throttle;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{stores, users};
+use crate::db::schema::users;
 use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
 use crate::shop::orders::Order;
 
-pub use hand_over::{hand_over, order_id, HandOver};
+pub use hand_over::{hand_over, hand_over_by_number, HandOver};
 pub use lookup::{look_up, lookup_result, Lookup, Verdict};
 pub use queue::{store_queue, Queue, Queued, QUEUE_LIMIT};
 pub use ready::{mark_ready, MarkReady};
@@ -54,13 +54,6 @@ impl Handable {
     }
 }
 
-fn store_name(conn: &mut MysqlConnection, store_id: i64) -> Result<String, AppError> {
-    Ok(stores::table
-        .find(store_id)
-        .select(stores::name)
-        .first(conn)?)
-}
-
 fn user_name(conn: &mut MysqlConnection, user_id: Option<i64>) -> Result<String, AppError> {
     let Some(id) = user_id else {
         return Ok("someone".into());
@@ -73,13 +66,76 @@ fn user_name(conn: &mut MysqlConnection, user_id: Option<i64>) -> Result<String,
         .unwrap_or_else(|| "someone".into()))
 }
 
-fn handable(conn: &mut MysqlConnection, order: Order) -> Result<Handable, AppError> {
+/// An order with its customer's and its store's names, read in one query.
+pub(super) struct Found {
+    pub order: Order,
+    pub customer_name: String,
+    pub store_name: String,
+}
+
+/// `orders ⋈ users ⋈ stores`, selecting what makes a [`Found`]; add a filter and load
+/// `(Order, String, String)`.
+macro_rules! found_query {
+    () => {
+        crate::db::schema::orders::table
+            .inner_join(crate::db::schema::users::table)
+            .inner_join(
+                crate::db::schema::stores::table
+                    .on(crate::db::schema::stores::id.eq(crate::db::schema::orders::store_id)),
+            )
+            .select((
+                crate::shop::orders::Order::as_select(),
+                crate::db::schema::users::display_name,
+                crate::db::schema::stores::name,
+            ))
+    };
+}
+
+impl Found {
+    fn from_row((order, customer_name, store_name): (Order, String, String)) -> Found {
+        Found {
+            order,
+            customer_name,
+            store_name,
+        }
+    }
+}
+
+/// The order with this id and its names.
+pub(super) fn found_by_id(conn: &mut MysqlConnection, id: i64) -> Result<Option<Found>, AppError> {
+    use crate::db::schema::orders;
+    Ok(found_query!()
+        .filter(orders::id.eq(id))
+        .first::<(Order, String, String)>(conn)
+        .optional()?
+        .map(Found::from_row))
+}
+
+/// The order with this number and its names.
+pub(super) fn found_by_number(
+    conn: &mut MysqlConnection,
+    order_no: &str,
+) -> Result<Option<Found>, AppError> {
+    use crate::db::schema::orders;
+    Ok(found_query!()
+        .filter(orders::order_no.eq(order_no))
+        .first::<(Order, String, String)>(conn)
+        .optional()?
+        .map(Found::from_row))
+}
+
+fn handable(conn: &mut MysqlConnection, found: Found) -> Result<Handable, AppError> {
+    let Found {
+        order,
+        customer_name,
+        store_name,
+    } = found;
     let lines = crate::shop::orders::lines_of(conn, order.id)?;
     Ok(Handable {
         status: order.status,
         pay_method: order.pay_method,
-        customer_name: user_name(conn, Some(order.user_id))?,
-        store_name: store_name(conn, order.store_id)?,
+        customer_name,
+        store_name,
         order_id: order.id,
         order_no: order.order_no,
         total_cents: order.total_cents,

@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{order_lines, orders, users};
+use diesel::sql_types::{BigInt, Datetime, Nullable, Text};
+
+use crate::db::Prepared;
 use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
 
@@ -30,74 +32,62 @@ pub struct Queue {
 pub const QUEUE_LIMIT: i64 = 100;
 
 pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, AppError> {
-    type Row = (
-        i64,
-        String,
-        String,
-        PayMethod,
-        i64,
-        NaiveDateTime,
-        Option<NaiveDateTime>,
-        Option<NaiveDateTime>,
-    );
-    let load = |conn: &mut MysqlConnection, status: OrderStatus| -> Result<Vec<Row>, AppError> {
-        Ok(orders::table
-            .inner_join(users::table)
-            .filter(orders::store_id.eq(store_id))
-            .filter(orders::status.eq(status))
-            .order(orders::id.asc())
-            .limit(QUEUE_LIMIT)
-            .select((
-                orders::id,
-                orders::order_no,
-                users::display_name,
-                orders::pay_method,
-                orders::total_cents,
-                orders::created_at,
-                orders::paid_at,
-                orders::ready_at,
-            ))
-            .load(conn)?)
-    };
-    let confirmed = load(conn, OrderStatus::Confirmed)?;
-    let ready = load(conn, OrderStatus::Ready)?;
-    let ids: Vec<i64> = confirmed.iter().chain(&ready).map(|r| r.0).collect();
-    let mut counts: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
-    for (id, quantity) in order_lines::table
-        .filter(order_lines::order_id.eq_any(&ids))
-        .select((order_lines::order_id, order_lines::quantity))
-        .load::<(i64, i32)>(conn)?
-    {
-        *counts.entry(id).or_default() += i64::from(quantity);
+    /// One queued order with its item count.
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        ready: i64,
+        #[diesel(sql_type = Text)]
+        order_no: String,
+        #[diesel(sql_type = Text)]
+        customer_name: String,
+        #[diesel(sql_type = Text)]
+        pay_method: PayMethod,
+        #[diesel(sql_type = BigInt)]
+        total_cents: i64,
+        #[diesel(sql_type = Datetime)]
+        created_at: NaiveDateTime,
+        #[diesel(sql_type = Nullable<Datetime>)]
+        paid_at: Option<NaiveDateTime>,
+        #[diesel(sql_type = Nullable<Datetime>)]
+        ready_at: Option<NaiveDateTime>,
+        #[diesel(sql_type = BigInt)]
+        items: i64,
     }
+    // Both lists and their item counts in one statement (a cached prepared one).
+    let one = |status: &str, ready: u8| {
+        format!(
+            "(SELECT {ready} AS ready, o.order_no, u.display_name AS customer_name, o.pay_method, \
+             o.total_cents, o.created_at, o.paid_at, o.ready_at, \
+             CAST((SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS SIGNED) AS items \
+             FROM orders o JOIN users u ON u.id = o.user_id \
+             WHERE o.store_id = ? AND o.status = '{status}' ORDER BY o.id LIMIT {QUEUE_LIMIT})"
+        )
+    };
+    let rows: Vec<Row> = Prepared::new(format!(
+        "{} UNION ALL {}",
+        one(OrderStatus::Confirmed.as_str(), 0),
+        one(OrderStatus::Ready.as_str(), 1)
+    ))
+    .bind::<BigInt, _>(store_id)
+    .bind::<BigInt, _>(store_id)
+    .load(conn)?;
+    let (ready, confirmed): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| r.ready == 1);
     let to_queued = |rows: Vec<Row>, ready: bool| -> Vec<Queued> {
         let mut out: Vec<Queued> = rows
             .into_iter()
-            .map(
-                |(
-                    id,
-                    order_no,
-                    customer_name,
-                    pay_method,
-                    total_cents,
-                    created,
-                    paid,
-                    ready_at,
-                )| {
-                    Queued {
-                        since: if ready {
-                            ready_at.unwrap_or(created)
-                        } else {
-                            paid.unwrap_or(created)
-                        },
-                        items: counts.get(&id).copied().unwrap_or(0),
-                        pay_method,
-                        order_no,
-                        customer_name,
-                        total_cents,
-                    }
+            .map(|r| Queued {
+                since: if ready {
+                    r.ready_at.unwrap_or(r.created_at)
+                } else {
+                    r.paid_at.unwrap_or(r.created_at)
                 },
-            )
+                items: r.items,
+                pay_method: r.pay_method,
+                order_no: r.order_no,
+                customer_name: r.customer_name,
+                total_cents: r.total_cents,
+            })
             .collect();
         out.sort_by_key(|q| q.since);
         out

@@ -98,8 +98,8 @@ async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, 
     let (stores, staff, (rows, older)) = admin
         .ctx
         .run(move |conn| {
-            let page = match filter {
-                Ok(filter) => lookup_audit::lookup_page(conn, &filter, before)?,
+            let page = match &filter {
+                Ok(filter) => lookup_audit::lookup_page(conn, filter, before)?,
                 Err(_) => (Vec::new(), None),
             };
             Ok((stores::all_stores(conn)?, staff::all_staff(conn)?, page))

@@ -208,8 +208,8 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
     let (stores, page) = admin
         .ctx
         .run(move |conn| {
-            let page = match wanted {
-                Some((filter, cursor)) => Some(order_list::order_page(conn, &filter, cursor)?),
+            let page = match &wanted {
+                Some((filter, cursor)) => Some(order_list::order_page(conn, filter, *cursor)?),
                 None => None,
             };
             Ok((stores::all_stores(conn)?, page))

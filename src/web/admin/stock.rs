@@ -242,10 +242,15 @@ async fn adjust(
         }
     };
     let actor = admin.user.id;
-    let note = r.clone();
+    let adjustment = inventory::Adjustment {
+        product_id,
+        delta: d,
+        actor,
+        reason: r.clone(),
+    };
     let outcome = admin
         .ctx
-        .run(move |conn| inventory::adjust(conn, product_id, d, actor, &note))
+        .run(move |conn| inventory::adjust(conn, &adjustment))
         .await?;
     match outcome {
         Adjusted::Done { stock_after } => {
