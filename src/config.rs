@@ -16,6 +16,7 @@ mod default {
     pub const PICKUP_WINDOW_HOURS: i64 = 48;
     pub const SWEEP_INTERVAL_SECONDS: u64 = 30;
     pub const CURRENCY_SYMBOL: &str = "¥";
+    pub const DB_TIMEOUT_SECONDS: u64 = 5;
     pub const SUBMIT_TOKEN_TTL_SECONDS: i64 = 2 * 3600;
 }
 
@@ -35,6 +36,9 @@ pub struct Settings {
     pub shop_utc_offset: FixedOffset,
     pub currency_symbol: String,
     pub db_pool_size: u32,
+    /// Deadline of a request's database work (`DB_TIMEOUT`, seconds): after it the request is
+    /// answered 503 and its connection is thrown away.
+    pub db_timeout: std::time::Duration,
     /// Lifetime of a submit-once token (the form stays usable this long).
     pub submit_token_ttl_seconds: i64,
     /// Bearer token that opens `/metrics` to non-loopback clients (none: loopback only).
@@ -52,6 +56,7 @@ impl std::fmt::Debug for Settings {
             .field("cookie_secure", &self.cookie_secure)
             .field("shop_utc_offset", &self.shop_utc_offset)
             .field("db_pool_size", &self.db_pool_size)
+            .field("db_timeout", &self.db_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -200,6 +205,12 @@ impl Settings {
                 |n| (2..=500).contains(n),
                 "a pool size from 2 to 500",
             )?,
+            db_timeout: std::time::Duration::from_secs(parse_var(
+                "DB_TIMEOUT",
+                default::DB_TIMEOUT_SECONDS,
+                |s| (1..=120).contains(s),
+                "seconds from 1 to 120",
+            )?),
             submit_token_ttl_seconds: default::SUBMIT_TOKEN_TTL_SECONDS,
             metrics_token: match var("METRICS_TOKEN") {
                 Some(t) if t.len() < 16 => {
@@ -227,6 +238,7 @@ impl Settings {
             currency_symbol: default::CURRENCY_SYMBOL.to_string(),
             // Smaller than a server's: many test apps share one database server.
             db_pool_size: 16,
+            db_timeout: std::time::Duration::from_secs(default::DB_TIMEOUT_SECONDS),
             submit_token_ttl_seconds: default::SUBMIT_TOKEN_TTL_SECONDS,
             metrics_token: None,
         }

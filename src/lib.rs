@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod metrics;
+pub mod passwords;
 pub mod shop;
 pub mod startup;
 pub mod state;

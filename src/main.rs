@@ -304,6 +304,9 @@ fn banner(bind: &str, port: u16) -> String {
     )
 }
 
+/// How long one pass of the background sweeper may take.
+const SWEEP_DEADLINE: Duration = Duration::from_secs(120);
+
 /// The background sweeper. Safe on every instance at once: every change it makes is conditional.
 async fn sweep_forever(db: Db, settings: Arc<Settings>) {
     let mut every =
@@ -311,7 +314,12 @@ async fn sweep_forever(db: Db, settings: Arc<Settings>) {
     loop {
         every.tick().await;
         let s = Arc::clone(&settings);
-        match db.run(move |conn| sweeper::sweep_once(conn, &s)).await {
+        // Not a request: a pass may take longer than DB_TIMEOUT (each order is its own
+        // transaction), but not for ever — a stalled database still frees the sweeper.
+        match db
+            .run_within(SWEEP_DEADLINE, move |conn| sweeper::sweep_once(conn, &s))
+            .await
+        {
             Ok(report) => {
                 shopcounter::metrics::sweep(Some([
                     ("orders_expired", report.orders_expired),

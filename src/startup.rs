@@ -5,7 +5,7 @@ use std::net::TcpListener;
 use actix_session::config::{CookieContentSecurity, PersistentSession};
 use actix_session::storage::CookieSessionStore;
 use actix_session::SessionMiddleware;
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method};
@@ -62,11 +62,8 @@ impl Application {
                             }
                         }),
                 )
-                .app_data(web::QueryConfig::default().error_handler(|_, _| {
-                    AppError::Invalid(
-                        "The address has a parameter the shop does not understand.".into(),
-                    )
-                    .into()
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    AppError::Invalid(crate::web::params::refusal(&e)).into()
                 }))
                 .app_data(
                     web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
@@ -74,12 +71,7 @@ impl Application {
                 .wrap(from_fn(same_origin_only))
                 .wrap(from_fn(head_as_get))
                 .wrap(sessions)
-                .wrap(
-                    actix_web::middleware::DefaultHeaders::new()
-                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                        .add((header::X_FRAME_OPTIONS, "DENY"))
-                        .add((header::REFERRER_POLICY, "same-origin")),
-                )
+                .wrap(from_fn(security_headers))
                 .wrap(from_fn(count_request))
                 .wrap(TracingLogger::default())
                 .configure(crate::web::routes)
@@ -126,16 +118,18 @@ async fn head_as_get(
 /// The payment provider's callback is server-to-server and authenticates by signature instead.
 async fn same_origin_only(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let refuse = |req: ServiceRequest| {
+        let page = AppError::Forbidden("Requests from other sites are refused.".into());
+        Ok(req.error_response(page))
+    };
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && req.path() != "/payments/notify" {
         let headers = req.headers();
         let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
         if fetch_site == Some("cross-site") {
-            return Err(
-                AppError::Forbidden("Requests from other sites are refused.".into()).into(),
-            );
+            return refuse(req);
         }
         if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
             let host = headers
@@ -144,13 +138,58 @@ async fn same_origin_only(
                 .unwrap_or("");
             let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
             if origin == "null" || origin_host != host {
-                return Err(
-                    AppError::Forbidden("Requests from other sites are refused.".into()).into(),
-                );
+                return refuse(req);
             }
         }
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Content-Security-Policy of every response: this origin only, no inline script or style, no
+/// framing, forms post only here.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
+/// Powerful browser features: none, except the camera for the counter's scan button.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+const PERMISSIONS_POLICY_COUNTER: &str =
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=()";
+
+/// The security headers, on every response — error pages too (handlers' and extractors' errors
+/// are pages by the time they pass here; the middlewares inside answer with pages, not errors).
+async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let path = req.path();
+    let counter = path == "/counter" || path.starts_with("/counter/");
+    let hsts = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.settings.cookie_secure);
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let h = res.headers_mut();
+    let set = |h: &mut actix_web::http::header::HeaderMap, name, value: &'static str| {
+        h.insert(name, header::HeaderValue::from_static(value));
+    };
+    set(h, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(h, header::X_FRAME_OPTIONS, "DENY");
+    set(h, header::REFERRER_POLICY, "same-origin");
+    set(
+        h,
+        header::HeaderName::from_static("permissions-policy"),
+        if counter {
+            PERMISSIONS_POLICY_COUNTER
+        } else {
+            PERMISSIONS_POLICY
+        },
+    );
+    if hsts {
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    Ok(res)
 }
 
 /// Counts every request and its latency by route pattern (never the raw path), method and status.

@@ -7,6 +7,7 @@ use crate::admission::Admission;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::SubmitTokenSigner;
+use crate::passwords::Passwords;
 
 /// Shared by every request: the database, the settings and the keys derived from the secret.
 pub struct AppState {
@@ -17,11 +18,14 @@ pub struct AppState {
     pub qr_key: Vec<u8>,
     /// Admits only a few concurrent stock updates per product (SPEC §4).
     pub admission: Admission,
+    /// Password hashing, a few at a time on threads of its own (login, register, password resets).
+    pub passwords: Passwords,
 }
 
 impl AppState {
     pub fn new(settings: Settings) -> AppState {
-        let db = Db::new(&settings.database_url, settings.db_pool_size);
+        let db = Db::new(&settings.database_url, settings.db_pool_size)
+            .with_deadline(settings.db_timeout);
         let submit_tokens = SubmitTokenSigner::new(
             &settings.derived_key("submit-token"),
             chrono::Duration::seconds(settings.submit_token_ttl_seconds),
@@ -32,6 +36,7 @@ impl AppState {
             submit_tokens,
             qr_key,
             admission: Admission::default(),
+            passwords: Passwords::per_core(),
             settings: Arc::new(settings),
         }
     }

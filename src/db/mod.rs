@@ -22,7 +22,9 @@ pub mod schema;
 mod vocabulary;
 
 pub use cached::Prepared;
-pub use pool::{default_pool_size, staff_share, Db, Lane, PooledConn, RequestDb, IDLE_CHECK};
+pub use pool::{
+    default_pool_size, staff_share, Db, Lane, PooledConn, RequestDb, DEFAULT_DEADLINE, IDLE_CHECK,
+};
 
 use std::time::Duration;
 
@@ -226,6 +228,15 @@ where
         return (Err(e.into()), false);
     }
     match f(conn) {
+        Ok(_) if pool::past_deadline() => {
+            // The caller was already answered "unavailable" (see `RequestDb::run_within`): what the
+            // body did must not take effect.
+            let _ = control(conn, "ROLLBACK");
+            let late = AppError::Unavailable(anyhow::anyhow!(
+                "the transaction finished after its deadline and was rolled back"
+            ));
+            (Err(E::from(late)), false)
+        }
         Ok(value) => match control(conn, "COMMIT") {
             Ok(()) => (Ok(value), true),
             Err(e) => {

@@ -12,6 +12,11 @@
 //! * **Lanes.** The async gate in front of the blocking pool has a lane for staff: customers can hold
 //!   at most `size - staff_share(size)` connections, so a clerk at the counter never waits behind
 //!   a flash sale's checkouts for a connection.
+//! * **A deadline.** A request's database work (waiting for a connection included) has
+//!   `DB_TIMEOUT`; past it the request is answered `Unavailable` (503) at once. The work itself
+//!   cannot be interrupted on its blocking thread (a stalled server answers nothing at all): when
+//!   it finishes late, a transaction in it rolls back instead of committing, and its connection is
+//!   marked broken, so the pool throws it away instead of handing it out again.
 //! * **One checkout per request.** [`RequestDb`] keeps the connection (and its gate permits) it got
 //!   for the request's first statement until the request ends, so the session's user read, the
 //!   page's reads and the transaction all run on one connection.
@@ -28,6 +33,19 @@ use diesel::{Connection, MysqlConnection};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{is_connection_error, AppError};
+
+/// How long a request's database work may take by default (`DB_TIMEOUT`).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(5);
+
+thread_local! {
+    /// When the database work running on this (blocking) thread must be done by.
+    static DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// Has the work on this thread passed its deadline? (Its caller has been answered already.)
+pub(super) fn past_deadline() -> bool {
+    DEADLINE.with(|d| d.get().is_some_and(|at| Instant::now() >= at))
+}
 
 /// A connection idle longer than this is pinged before it is handed out (server timeouts,
 /// firewalls dropping idle TCP connections).
@@ -232,6 +250,11 @@ impl PooledConn {
     fn is_broken(&self) -> bool {
         self.0.state.broken.load(Ordering::Relaxed)
     }
+    /// Marks the connection so the pool drops it when it comes back (its work ran past the
+    /// deadline: what state it is in nobody waited to see).
+    fn discard(&self) {
+        self.0.state.broken.store(true, Ordering::Relaxed);
+    }
     /// The connection died, nothing on it succeeded since `ok_before`, and what failed only read.
     fn died_before_doing_anything(&self, ok_before: u64) -> bool {
         self.is_broken()
@@ -250,6 +273,8 @@ pub struct Db {
     /// What customers may hold of them: `size - staff_share(size)`.
     customers: Arc<Semaphore>,
     galera: Arc<AtomicBool>,
+    /// How long one request's database work may take.
+    deadline: Duration,
 }
 
 /// The gate permits a request holds while it has (or may get) a connection.
@@ -283,6 +308,7 @@ impl Db {
             all: Arc::new(Semaphore::new(size as usize)),
             customers: Arc::new(Semaphore::new((size - staff_share(size)) as usize)),
             galera,
+            deadline: DEFAULT_DEADLINE,
         }
     }
 
@@ -299,6 +325,16 @@ impl Db {
             state.connections,
             state.idle_connections,
         );
+    }
+
+    /// The same pool with another deadline for each request's database work (`DB_TIMEOUT`).
+    pub fn with_deadline(mut self, deadline: Duration) -> Db {
+        self.deadline = deadline;
+        self
+    }
+
+    pub fn deadline(&self) -> Duration {
+        self.deadline
     }
 
     /// A connection for synchronous callers (CLI, tests), outside the gate.
@@ -344,6 +380,17 @@ impl Db {
         RequestDb::new(self.clone(), Lane::Customer).run(f).await
     }
 
+    /// [`Db::run`] with another deadline (e.g. /healthz's short one, the sweeper's long one).
+    pub async fn run_within<T, F>(&self, deadline: Duration, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        RequestDb::new(self.clone(), Lane::Customer)
+            .run_within(deadline, f)
+            .await
+    }
+
     /// A handle for one request: its statements share one connection.
     pub fn for_request(&self, lane: Lane) -> RequestDb {
         RequestDb::new(self.clone(), lane)
@@ -385,33 +432,74 @@ impl RequestDb {
         drop(self.take());
     }
 
-    /// Runs `f` on the request's connection on the blocking thread pool, outside any transaction.
-    /// `f` runs a second time, on another connection, only if the first one was dead before
-    /// anything succeeded on it (see the module doc).
-    pub async fn run<T, F>(&self, mut f: F) -> Result<T, AppError>
+    /// Runs `f` on the request's connection on the blocking thread pool, outside any transaction,
+    /// within the pool's deadline (see [`RequestDb::run_within`]).
+    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnMut(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
     {
+        self.run_within(self.db.deadline, f).await
+    }
+
+    /// Runs `f` on the request's connection on the blocking thread pool, outside any transaction.
+    /// `f` runs a second time, on another connection, only if the first one was dead before
+    /// anything succeeded on it (see the module doc). Waiting for a connection and the work
+    /// together get `deadline`; past it the answer is `Unavailable` at once, and the work, when it
+    /// finishes, rolls back and gives up its connection to be thrown away.
+    pub async fn run_within<T, F>(&self, deadline: Duration, mut f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnMut(&mut MysqlConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let due = Instant::now() + deadline;
+        let late = move || {
+            tracing::warn!(
+                deadline_ms = deadline.as_millis() as u64,
+                "database work passed its deadline; answering unavailable"
+            );
+            AppError::Unavailable(anyhow::anyhow!(
+                "the database did not answer within {} ms",
+                deadline.as_millis()
+            ))
+        };
         let held = match self.take() {
             Some(h) => h,
             None => Held {
-                _permits: self.db.permits(self.lane).await?,
+                _permits: tokio::time::timeout_at(due.into(), self.db.permits(self.lane))
+                    .await
+                    .map_err(|_| late())??,
                 conn: None,
             },
         };
         let pool = self.db.pool.clone();
-        let (held, result) = tokio::task::spawn_blocking(move || {
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let abandoned_there = Arc::clone(&abandoned);
+        let work = tokio::task::spawn_blocking(move || {
             let mut held = held;
-            let result = run_on(&pool, &mut held.conn, &mut f);
+            DEADLINE.with(|d| d.set(Some(due)));
+            let result = run_on(&pool, &mut held.conn, &mut f, due);
+            DEADLINE.with(|d| d.set(None));
+            if abandoned_there.load(Ordering::SeqCst) || Instant::now() >= due {
+                if let Some(conn) = held.conn.take() {
+                    conn.discard();
+                }
+            }
             (held, result)
-        })
-        .await
-        .context("the blocking database task failed")?;
-        if let Ok(mut h) = self.held.lock() {
-            *h = Some(held);
+        });
+        match tokio::time::timeout_at(due.into(), work).await {
+            Ok(joined) => {
+                let (held, result) = joined.context("the blocking database task failed")?;
+                if let Ok(mut h) = self.held.lock() {
+                    *h = Some(held);
+                }
+                result
+            }
+            Err(_) => {
+                abandoned.store(true, Ordering::SeqCst);
+                Err(late())
+            }
         }
-        result
     }
 }
 
@@ -422,24 +510,35 @@ fn checkout(pool: &r2d2::Pool<Manager>) -> Result<PooledConn, AppError> {
         .map_err(|e| AppError::from(e).context("checking out a database connection"))
 }
 
+/// [`checkout`], waiting for a connection no longer than until `due`.
+fn checkout_by(pool: &r2d2::Pool<Manager>, due: Instant) -> Result<PooledConn, AppError> {
+    let wait = due
+        .saturating_duration_since(Instant::now())
+        .max(Duration::from_millis(1));
+    pool.get_timeout(wait)
+        .map(PooledConn)
+        .map_err(|e| AppError::from(e).context("checking out a database connection"))
+}
+
 fn run_on<T, F>(
     pool: &r2d2::Pool<Manager>,
     slot: &mut Option<PooledConn>,
     f: &mut F,
+    due: Instant,
 ) -> Result<T, AppError>
 where
     F: FnMut(&mut MysqlConnection) -> Result<T, AppError>,
 {
     let conn = match slot {
         Some(c) => c,
-        None => slot.insert(checkout(pool)?),
+        None => slot.insert(checkout_by(pool, due)?),
     };
     let ok_before = conn.ok_statements();
     let result = f(conn);
     if result.is_err() && conn.died_before_doing_anything(ok_before) {
         tracing::info!("the database connection had died before the request did anything; running it again on another");
         *slot = None; // back to the pool, which drops it (broken)
-        let fresh = slot.insert(checkout(pool)?);
+        let fresh = slot.insert(checkout_by(pool, due)?);
         let again = f(fresh);
         if fresh.is_broken() {
             *slot = None;

@@ -1,15 +1,13 @@
 //! Accounts: users, passwords (argon2id), login with per-account throttling, session epochs
 //! (the session records themselves are in `shop::sessions`).
 
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::users;
 use crate::domain::Role;
 use crate::error::{is_unique_violation, AppError};
+use crate::passwords;
 
 /// Failed logins tolerated per account inside the window before it is locked.
 pub const MAX_FAILED_LOGINS: i32 = 10;
@@ -42,21 +40,10 @@ pub struct AuthUser {
     pub store_name: Option<String>,
 }
 
+/// A new argon2id hash, computed right here: for the CLI, the seed and tests. The web layer
+/// hashes through `crate::passwords::Passwords`, which bounds how many run at once.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Unexpected(anyhow::anyhow!("hashing a password: {e}")))
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
+    passwords::hash_with(&mut passwords::Memory::new(), password)
 }
 
 /// Checks a username against the rules shown on the register form.
@@ -100,6 +87,15 @@ pub fn create_account(
     new: &NewAccount<'_>,
 ) -> Result<CreateAccount, AppError> {
     let hash = hash_password(new.password)?;
+    create_account_hashed(conn, new, &hash)
+}
+
+/// Creates an account whose password was hashed beforehand (`new.password` is not read).
+pub fn create_account_hashed(
+    conn: &mut MysqlConnection,
+    new: &NewAccount<'_>,
+    hash: &str,
+) -> Result<CreateAccount, AppError> {
     let display = if new.display_name.trim().is_empty() {
         new.username
     } else {
@@ -109,7 +105,7 @@ pub fn create_account(
         .values((
             users::username.eq(new.username),
             users::display_name.eq(display),
-            users::password_hash.eq(&hash),
+            users::password_hash.eq(hash),
             users::role.eq(new.role),
             users::store_id.eq(new.store_id),
         ))
@@ -134,49 +130,79 @@ pub enum LoginOutcome {
         epoch: i32,
         role: Role,
     },
-    /// Unknown user, wrong password and disabled account all look the same from outside.
-    WrongCredentials,
-    Locked,
+    /// Unknown user, wrong password, disabled and locked account all look the same from outside:
+    /// one answer, one status, and the same cost (a hash is checked in every case).
+    Refused,
 }
 
 /// A valid argon2id hash of a random password: verifying against it costs the same as a real
-/// check, so an unknown username takes as long as a wrong password.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2hvcGNvdW50ZXJkdW1teQ$QPVBYrnIK3L6sJa3Qbti3fPjUW6cGmwvvwCTGuR0PU0";
+/// check, so an unknown username (or a locked account) takes as long as a wrong password.
+pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2hvcGNvdW50ZXJkdW1teQ$QPVBYrnIK3L6sJa3Qbti3fPjUW6cGmwvvwCTGuR0PU0";
 
-pub fn log_in(
+/// What a login attempt needs to know about the account before the password is checked.
+#[derive(Debug, Clone)]
+pub struct LoginCandidate {
+    pub user_id: i64,
+    pub password_hash: String,
+    pub epoch: i32,
+    pub role: Role,
+    pub disabled: bool,
+    pub locked: bool,
+}
+
+impl LoginCandidate {
+    /// The hash the password is checked against: the account's, or the dummy when the account is
+    /// locked (its real hash is not even tried then).
+    pub fn hash_to_check(candidate: Option<&LoginCandidate>) -> String {
+        match candidate {
+            Some(c) if !c.locked => c.password_hash.clone(),
+            _ => DUMMY_HASH.to_string(),
+        }
+    }
+}
+
+/// Step one of a login: the account by its exact username, if there is one.
+pub fn login_candidate(
     conn: &mut MysqlConnection,
     username: &str,
-    password: &str,
-) -> Result<LoginOutcome, AppError> {
+) -> Result<Option<LoginCandidate>, AppError> {
     let user: Option<User> = users::table
         .filter(users::username.eq(username))
         .select(User::as_select())
         .first(conn)
         .optional()?;
-    let Some(user) = user else {
-        verify_password(password, DUMMY_HASH);
-        return Ok(LoginOutcome::WrongCredentials);
-    };
     let now = chrono::Utc::now().naive_utc();
-    if user.locked_until.is_some_and(|t| t > now) {
-        return Ok(LoginOutcome::Locked);
+    Ok(user.map(|u| LoginCandidate {
+        user_id: u.id,
+        locked: u.locked_until.is_some_and(|t| t > now),
+        password_hash: u.password_hash,
+        epoch: u.session_epoch,
+        role: u.role,
+        disabled: u.disabled,
+    }))
+}
+
+/// Step three, after the password was checked (step two, off the database connection): counts a
+/// failure against a real, unlocked account, or clears the counters on success.
+pub fn finish_login(
+    conn: &mut MysqlConnection,
+    candidate: Option<&LoginCandidate>,
+    password_ok: bool,
+) -> Result<LoginOutcome, AppError> {
+    let Some(user) = candidate else {
+        return Ok(LoginOutcome::Refused);
+    };
+    if user.locked {
+        return Ok(LoginOutcome::Refused);
     }
-    if !verify_password(password, &user.password_hash) {
-        record_failed_login(conn, user.id)?;
-        let locked: Option<NaiveDateTime> = users::table
-            .find(user.id)
-            .select(users::locked_until)
-            .first(conn)?;
-        return Ok(if locked.is_some_and(|t| t > now) {
-            LoginOutcome::Locked
-        } else {
-            LoginOutcome::WrongCredentials
-        });
+    if !password_ok {
+        record_failed_login(conn, user.user_id)?;
+        return Ok(LoginOutcome::Refused);
     }
     if user.disabled {
-        return Ok(LoginOutcome::WrongCredentials);
+        return Ok(LoginOutcome::Refused);
     }
-    diesel::update(users::table.find(user.id))
+    diesel::update(users::table.find(user.user_id))
         .set((
             users::failed_logins.eq(0),
             users::failed_window_start.eq(None::<NaiveDateTime>),
@@ -184,10 +210,23 @@ pub fn log_in(
         ))
         .execute(conn)?;
     Ok(LoginOutcome::LoggedIn {
-        user_id: user.id,
-        epoch: user.session_epoch,
+        user_id: user.user_id,
+        epoch: user.epoch,
         role: user.role,
     })
+}
+
+/// The whole login on one thread (CLI and tests): candidate, hash check, bookkeeping.
+pub fn log_in(
+    conn: &mut MysqlConnection,
+    username: &str,
+    password: &str,
+) -> Result<LoginOutcome, AppError> {
+    let candidate = login_candidate(conn, username)?;
+    let stored = LoginCandidate::hash_to_check(candidate.as_ref());
+    let ok = passwords::verify_with(&mut passwords::Memory::new(), password, &stored)
+        && candidate.as_ref().is_some_and(|c| !c.locked);
+    finish_login(conn, candidate.as_ref(), ok)
 }
 
 /// Counts a failure in one statement. Each assignment reads only columns assigned after it, so
@@ -220,7 +259,15 @@ pub fn set_password(
     user_id: i64,
     password: &str,
 ) -> Result<(), AppError> {
-    let hash = hash_password(password)?;
+    set_password_hash(conn, user_id, &hash_password(password)?)
+}
+
+/// Stores a password hashed beforehand and ends the user's sessions.
+pub fn set_password_hash(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), AppError> {
     diesel::update(users::table.find(user_id))
         .set((
             users::password_hash.eq(hash),

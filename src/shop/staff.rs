@@ -69,12 +69,12 @@ pub fn set_staff_disabled(
     Ok(n == 1)
 }
 
-/// An admin sets a new password for a staff account (its open sessions end).
+/// An admin sets a new password (hashed beforehand) for a staff account (its open sessions end).
 pub fn reset_staff_password(
     conn: &mut MysqlConnection,
     id: i64,
-    password: &str,
+    password_hash: &str,
 ) -> Result<(), AppError> {
     staff_member(conn, id)?;
-    accounts::set_password(conn, id, password)
+    accounts::set_password_hash(conn, id, password_hash)
 }

@@ -9,7 +9,7 @@ use super::csrf::Form;
 use super::page::{render, render_status, safe_next, see_other, Page};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::shop::accounts::{self, CreateAccount, LoginOutcome, NewAccount};
+use crate::shop::accounts::{self, CreateAccount, LoginCandidate, LoginOutcome, NewAccount};
 use crate::shop::sessions::{self, OpenSession};
 use crate::web::clock::shop_time;
 
@@ -97,42 +97,47 @@ async fn login(
     } = form.0;
     let username = username.trim().to_string();
     let name = username.clone();
-    let outcome = ctx
-        .run(move |conn| accounts::log_in(conn, &name, &password))
+    let candidate = ctx
+        .run(move |conn| accounts::login_candidate(conn, &name))
         .await?;
-    let error = match outcome {
-        LoginOutcome::LoggedIn {
-            user_id,
-            epoch,
-            role,
-        } => {
-            let agent = user_agent(&req);
-            let token = ctx
-                .run(move |conn| sessions::open(conn, user_id, epoch, &agent))
-                .await?;
-            ctx.session.log_in(&token);
-            let to = safe_next(next.as_deref()).unwrap_or_else(|| landing(role).to_string());
-            return Ok(see_other(&to));
-        }
-        LoginOutcome::WrongCredentials => "Wrong username or password.",
-        LoginOutcome::Locked => {
-            "Too many failed attempts for this account. Please wait 15 minutes and try again."
-        }
-    };
-    let status = match outcome {
-        LoginOutcome::Locked => actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-        _ => actix_web::http::StatusCode::UNAUTHORIZED,
-    };
+    // The hash is checked off the database connection, a few at a time (crate::passwords).
+    let stored = LoginCandidate::hash_to_check(candidate.as_ref());
+    let password_ok = ctx.state.passwords.verify(password, stored).await?;
+    let agent = user_agent(&req);
+    let outcome = ctx
+        .run(move |conn| {
+            Ok(
+                match accounts::finish_login(conn, candidate.as_ref(), password_ok)? {
+                    LoginOutcome::LoggedIn {
+                        user_id,
+                        epoch,
+                        role,
+                    } => Some((sessions::open(conn, user_id, epoch, &agent)?, role)),
+                    LoginOutcome::Refused => None,
+                },
+            )
+        })
+        .await?;
+    if let Some((token, role)) = outcome {
+        ctx.session.log_in(&token);
+        let to = safe_next(next.as_deref()).unwrap_or_else(|| landing(role).to_string());
+        return Ok(see_other(&to));
+    }
     render_status(
         &LoginPage {
             page: ctx.page("Log in"),
             username,
             next: safe_next(next.as_deref()).unwrap_or_default(),
-            error: Some(error.into()),
+            error: Some(LOGIN_REFUSED.into()),
         },
-        status,
+        actix_web::http::StatusCode::UNAUTHORIZED,
     )
 }
+
+/// The one answer to every failed login — unknown name, wrong password, disabled or locked
+/// account — so the answer never tells which usernames exist.
+pub const LOGIN_REFUSED: &str =
+    "Wrong username or password. After 10 failed attempts an account is locked for 15 minutes.";
 
 #[get("/register")]
 async fn register_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -171,17 +176,19 @@ async fn register(
     if username_error.is_none() && password_error.is_none() {
         let (u, d) = (username.clone(), display_name.clone());
         let agent = user_agent(&req);
+        let hash = ctx.state.passwords.hash(password).await?;
         let created = ctx
             .run(move |conn| {
-                let created = accounts::create_account(
+                let created = accounts::create_account_hashed(
                     conn,
                     &NewAccount {
                         username: &u,
-                        password: &password,
+                        password: "",
                         display_name: &d,
                         role: Role::Customer,
                         store_id: None,
                     },
+                    &hash,
                 )?;
                 Ok(match created {
                     CreateAccount::Created(id) => Some(sessions::open(conn, id, 0, &agent)?),

@@ -16,6 +16,7 @@ pub mod health;
 pub mod metrics;
 pub mod orders;
 pub mod page;
+pub mod params;
 pub mod payments;
 pub mod pickup_view;
 pub mod session;

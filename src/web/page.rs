@@ -58,22 +58,76 @@ pub fn render_status<T: Template>(
         .body(body))
 }
 
-/// 303 See Other: the answer to every successful POST.
+/// 303 See Other: the answer to every successful POST. The target is always a local path
+/// (checked here, so no header is ever built from something that is not one); anything else goes
+/// to `/`.
 pub fn see_other(location: &str) -> HttpResponse {
+    let location = if is_local_path(location) {
+        location
+    } else {
+        "/"
+    };
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
 }
 
-/// Only local paths are honoured as a redirect target (no `//host`, no scheme, no backslashes).
+/// `%XX` decoded to bytes (anything else kept as it is), read as UTF-8 (lossy).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The shape of a local path, checked on one spelling of it: `/` then a path character — never
+/// `//` or `/\` (a browser reads both as another host), no backslash, no control or whitespace
+/// character anywhere.
+fn local_shape(p: &str) -> bool {
+    let mut chars = p.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && !p.contains('\\')
+        && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// Whether `p` is a local path as it stands and after percent-decoding (up to three rounds, for
+/// double encodings), and printable ASCII as it stands (so it is a valid header value).
+pub fn is_local_path(p: &str) -> bool {
+    if p.is_empty() || p.len() > 512 || !p.bytes().all(|b| b.is_ascii_graphic()) {
+        return false;
+    }
+    let mut spelling = p.to_string();
+    for _ in 0..3 {
+        if !local_shape(&spelling) {
+            return false;
+        }
+        let decoded = percent_decode(&spelling);
+        if decoded == spelling {
+            return true;
+        }
+        spelling = decoded;
+    }
+    local_shape(&spelling)
+}
+
+/// Only local paths are honoured as a redirect target; anything else is None (the caller then
+/// uses the role's landing page).
 pub fn safe_next(next: Option<&str>) -> Option<String> {
-    let n = next?.trim();
-    let local = n.starts_with('/')
-        && !n.starts_with("//")
-        && !n.contains('\\')
-        && !n.contains("://")
-        && n.len() <= 512;
-    local.then(|| n.to_string())
+    let n = next?;
+    is_local_path(n).then(|| n.to_string())
 }
 
 /// Formats integer cents with the configured currency symbol.
@@ -84,6 +138,44 @@ pub fn money(cents: i64, symbol: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::safe_next;
+
+    #[test]
+    fn next_refuses_what_a_browser_would_read_as_another_host_or_a_broken_header() {
+        for bad in [
+            "/%09/evil.example",
+            "/\t/evil.example",
+            "/%0a",
+            "/%0d%0aSet-Cookie:x=1",
+            "/%0b",
+            "/%00",
+            "/%2F/evil.example",
+            "/%5Cevil.example",
+            "/%252F%252Fevil.example",
+            "/ /evil.example",
+            " /orders",
+            "/orders\n",
+            "/caf\u{e9}",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/orders?page=2")),
+            Some("/orders?page=2".into())
+        );
+        assert_eq!(
+            safe_next(Some("/admin/orders?q=caf%C3%A9")),
+            Some("/admin/orders?q=caf%C3%A9".into())
+        );
+    }
+
+    #[test]
+    fn see_other_never_leaves_the_site() {
+        let res = super::see_other("//evil.example");
+        assert_eq!(res.headers().get("location").unwrap(), "/");
+        let res = super::see_other("/orders/2612020001");
+        assert_eq!(res.headers().get("location").unwrap(), "/orders/2612020001");
+    }
 
     #[test]
     fn next_only_local() {

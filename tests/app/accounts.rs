@@ -100,7 +100,7 @@ async fn unknown_user_and_wrong_password_get_the_same_message() {
     assert_eq!(wrong.text_of(".form-error"), unknown.text_of(".form-error"));
     assert_eq!(
         wrong.text_of(".form-error").as_deref(),
-        Some("Wrong username or password.")
+        Some(shopcounter::web::accounts::LOGIN_REFUSED)
     );
 }
 
@@ -109,7 +109,7 @@ async fn eleven_failed_logins_lock_the_account_even_for_the_right_password() {
     let app = spawn_app().await;
     app.account("gina", "gina-password", Role::Customer, None);
     let c = app.client();
-    for i in 1..=10 {
+    for i in 1..=11 {
         let res = c.login("gina", "wrong-password").await;
         assert_eq!(
             res.status,
@@ -117,12 +117,15 @@ async fn eleven_failed_logins_lock_the_account_even_for_the_right_password() {
             "attempt {i} is just wrong"
         );
     }
-    let eleventh = c.login("gina", "wrong-password").await;
-    assert_eq!(eleventh.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        app.sql_i64("SELECT COUNT(*) FROM users WHERE username = 'gina' AND locked_until > NOW()"),
+        1,
+        "the eleventh failure locks the account"
+    );
     let right = c.login("gina", "gina-password").await;
     assert_eq!(
         right.status,
-        StatusCode::TOO_MANY_REQUESTS,
+        StatusCode::UNAUTHORIZED,
         "locked accounts refuse even the right password"
     );
     assert!(right
@@ -133,6 +136,30 @@ async fn eleven_failed_logins_lock_the_account_even_for_the_right_password() {
     app.sql("UPDATE users SET locked_until = NOW() - INTERVAL 1 SECOND WHERE username = 'gina'");
     let later = c.login("gina", "gina-password").await;
     assert_eq!(later.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_locked_account_answers_exactly_like_an_unknown_name() {
+    let app = spawn_app().await;
+    app.account("hugo", "hugo-password", Role::Customer, None);
+    let c = app.client();
+    for _ in 1..=11 {
+        c.login("hugo", "wrong-password").await;
+        c.login("nobody-at-all", "wrong-password").await;
+    }
+    let locked = c.login("hugo", "wrong-password").await;
+    let unknown = c.login("nobody-at-all", "wrong-password").await;
+    assert_eq!(locked.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(locked.status, unknown.status);
+    assert_eq!(
+        locked.text_of(".form-error"),
+        unknown.text_of(".form-error")
+    );
+    assert_eq!(
+        locked.body.replace("hugo", "NAME"),
+        unknown.body.replace("nobody-at-all", "NAME"),
+        "the whole page is the same, apart from the name typed"
+    );
 }
 
 #[tokio::test]

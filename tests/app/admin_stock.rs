@@ -373,11 +373,10 @@ async fn the_stock_table_shows_held_units_and_low_stock_and_sorts() {
     assert_eq!(order(&by_stock), [kettle.to_string(), mug.to_string()]);
     let by_stock_desc = admin.get("/admin/stock?sort=stock&dir=desc").await;
     assert_eq!(order(&by_stock_desc), [mug.to_string(), kettle.to_string()]);
-    // An unknown sort key falls back to the name order rather than failing.
-    assert_eq!(
-        admin.get("/admin/stock?sort=evil%20sql").await.status,
-        StatusCode::OK
-    );
+    // An unknown sort key is refused naming the parameter, never silently ignored.
+    let bad = admin.get("/admin/stock?sort=evil%20sql").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.contains("`sort`"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -140,18 +140,20 @@ async fn staff_types_a_code_with_spaces_hands_over_and_is_back_at_an_empty_focus
 
 /// Makes the page look as printed: the stylesheet's `@media print` rules applied on screen.
 const EMULATE_PRINT: &str = r#"
-  var css = "";
+  // The print rules appended to the page's own stylesheet through the CSSOM: the CSP (no inline
+  // style) would refuse a <style> element.
+  var rules = [];
   for (const sheet of document.styleSheets) {
     for (const rule of sheet.cssRules) {
       if (rule instanceof CSSMediaRule && rule.media.mediaText.includes("print")) {
-        for (const inner of rule.cssRules) css += inner.cssText + "\n";
+        for (const inner of rule.cssRules) rules.push(inner.cssText);
       }
     }
   }
-  var style = document.createElement("style");
-  style.textContent = css;
-  document.head.appendChild(style);
-  return css.length;
+  var target = document.styleSheets[0];
+  var css = 0;
+  for (const r of rules) { target.insertRule(r, target.cssRules.length); css += r.length; }
+  return css;
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -30,11 +30,17 @@ pub fn server_url() -> String {
 pub struct TestDb {
     pub name: String,
     pub url: String,
+    server: String,
 }
 
 impl TestDb {
     pub fn create() -> TestDb {
-        let db = TestDb::create_empty();
+        TestDb::create_on(&server_url())
+    }
+
+    /// A test database on another server (`mysql://user@host:port`, no database name).
+    pub fn create_on(server: &str) -> TestDb {
+        let db = TestDb::create_empty_on(server);
         let mut conn = MysqlConnection::establish(&db.url).expect("connect to test database");
         db::migrate(&mut conn).expect("migrate test database");
         db
@@ -42,11 +48,15 @@ impl TestDb {
 
     /// A new database with no tables yet (not migrated).
     pub fn create_empty() -> TestDb {
+        TestDb::create_empty_on(&server_url())
+    }
+
+    fn create_empty_on(server: &str) -> TestDb {
         let name = format!(
             "test_{:012x}",
             rand::thread_rng().gen::<u64>() & 0xffff_ffff_ffff
         );
-        let server = server_url();
+        let server = server.to_string();
         let mut conn = MysqlConnection::establish(&server)
             .unwrap_or_else(|e| panic!("cannot reach the test MariaDB at {server} (run scripts/test, or set DATABASE_URL): {e}"));
         conn.batch_execute(&format!(
@@ -54,7 +64,7 @@ impl TestDb {
         ))
         .expect("create test database");
         let url = format!("{server}/{name}");
-        TestDb { name, url }
+        TestDb { name, url, server }
     }
 }
 
@@ -67,7 +77,7 @@ impl Drop for TestDb {
             );
             return;
         }
-        if let Ok(mut conn) = MysqlConnection::establish(&server_url()) {
+        if let Ok(mut conn) = MysqlConnection::establish(&self.server) {
             let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {}", self.name));
         }
     }
@@ -95,7 +105,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with settings adjusted by `tweak` (e.g. 3-digit pickup codes).
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
-    let test_db = TestDb::create();
+    spawn_app_on(TestDb::create(), tweak).await
+}
+
+/// Starts the app over a given test database (e.g. one on a private server a test may kill).
+pub async fn spawn_app_on(test_db: TestDb, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::for_database(&test_db.url);
     tweak(&mut settings);
     let state = AppState::new(settings);
@@ -395,10 +409,21 @@ impl Client {
         Self::page(res).await
     }
 
+    /// Logs in; a 503 "busy, try again" (password hashing is bounded, so many logins at once
+    /// queue for a turn) is tried again, as a person would.
     pub async fn login(&self, username: &str, password: &str) -> Page {
-        let page = self
+        let mut page = self
             .post("/login", &[("username", username), ("password", password)])
             .await;
+        for _ in 0..50 {
+            if page.status != StatusCode::SERVICE_UNAVAILABLE {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            page = self
+                .post("/login", &[("username", username), ("password", password)])
+                .await;
+        }
         // Logging in renews the session and its CSRF token.
         *self.csrf.lock().expect("csrf lock") = None;
         page

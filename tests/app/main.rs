@@ -7,7 +7,9 @@ mod browser;
 mod browser_counter;
 mod fixtures;
 mod helpers;
+mod hostile;
 mod invariants;
+mod login_burst;
 
 mod accounts;
 mod admin_orders;
@@ -23,6 +25,7 @@ mod cluster;
 mod counter;
 mod database;
 mod everywhere;
+mod faults;
 mod operating;
 mod pickup;
 mod security;

@@ -27,6 +27,7 @@ struct LookupQuery {
     staff: String,
     #[serde(default)]
     outcome: String,
+    #[serde(default, deserialize_with = "crate::web::params::before")]
     before: Option<i64>,
 }
 

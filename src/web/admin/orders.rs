@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpResponse};
 use askama::Template;
-use chrono::{FixedOffset, NaiveDate};
+use chrono::{Datelike, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
 use super::{optional_id, text_field};
@@ -37,7 +37,9 @@ struct ListQuery {
     q: String,
     #[serde(default)]
     page: String,
+    #[serde(default, deserialize_with = "crate::web::params::before")]
     before: Option<i64>,
+    #[serde(default, deserialize_with = "crate::web::params::after")]
     after: Option<i64>,
 }
 
@@ -47,6 +49,7 @@ struct FilterErrors {
     store: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    q: Option<String>,
     page: Option<String>,
 }
 
@@ -91,9 +94,11 @@ fn parse_date(raw: &str) -> Result<Option<NaiveDate>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| "Use a date like 2026-12-02.".into())
+    match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        Ok(d) if (2000..=9999).contains(&d.year()) => Ok(Some(d)),
+        Ok(_) => Err("Use a date between the years 2000 and 9999.".into()),
+        Err(_) => Err("Use a date like 2026-12-02.".into()),
+    }
 }
 
 impl FilterErrors {
@@ -102,6 +107,7 @@ impl FilterErrors {
             || self.store.is_some()
             || self.from.is_some()
             || self.to.is_some()
+            || self.q.is_some()
             || self.page.is_some()
     }
 }
@@ -124,13 +130,14 @@ impl ListQuery {
         }
     }
 
-    /// The search as it is used (trimmed, at most 64 characters; junk is no search).
-    fn search(&self) -> String {
-        text_field(&self.q, 64, false, "Search").unwrap_or_default()
+    /// The search as it is used: trimmed, at most 64 characters (a longer one is refused, never
+    /// silently dropped).
+    fn search(&self) -> Result<String, String> {
+        text_field(&self.q, 64, false, "Search")
     }
 
     /// Every field checked; the dates are days in the shop's time zone.
-    fn parse(&self, offset: FixedOffset) -> Result<ListRequest, FilterErrors> {
+    fn parse(&self, offset: FixedOffset) -> Result<ListRequest, Box<FilterErrors>> {
         let status = match self.status.trim() {
             "" => Ok(None),
             s => OrderStatus::parse(s)
@@ -146,19 +153,20 @@ impl ListQuery {
             }
         }
         let page_no = self.page_no();
+        let search = self.search();
         let errors = FilterErrors {
             status: status.clone().err(),
             store: store_id.clone().err(),
             from: from.clone().err(),
             to: to.clone().err(),
+            q: search.clone().err(),
             page: page_no.clone().err(),
         };
-        let (Ok(status), Ok(store_id), Ok(from), Ok(to), Ok(page_no)) =
-            (status, store_id, from, to, page_no)
+        let (Ok(status), Ok(store_id), Ok(from), Ok(to), Ok(page_no), Ok(search)) =
+            (status, store_id, from, to, page_no, search)
         else {
-            return Err(errors);
+            return Err(Box::new(errors));
         };
-        let search = self.search();
         let cursor = match (self.before, self.after) {
             (Some(b), _) => Cursor::Before(b),
             (None, Some(a)) => Cursor::After(a),
@@ -179,7 +187,7 @@ impl ListQuery {
 
     /// A link to this list with the same filters and `extra` parameters.
     fn link(&self, extra: &[(&str, String)]) -> String {
-        let search = self.search();
+        let search = self.search().unwrap_or_default();
         let mut all: Vec<(&str, String)> = [
             ("status", self.status.trim()),
             ("store", self.store.trim()),
@@ -215,7 +223,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
             Ok((stores::all_stores(conn)?, page))
         })
         .await?;
-    let errors = parsed.err().unwrap_or_default();
+    let errors = parsed.err().map(|e| *e).unwrap_or_default();
     let status_code = if errors.any() {
         StatusCode::BAD_REQUEST
     } else {
@@ -265,7 +273,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
             store: q.store.trim().to_string(),
             from: q.from.trim().to_string(),
             to: q.to.trim().to_string(),
-            q: q.search(),
+            q: q.q.trim().to_string(),
             errors,
             rows,
             first_link: first.then(|| q.link(&[])),

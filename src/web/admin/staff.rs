@@ -129,7 +129,8 @@ async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, A
     if let (None, None, Ok(display_name), Some(store_id)) =
         (&errors.username, &errors.password, display_name, store_id)
     {
-        let (u, p) = (username.clone(), f.password.clone());
+        let u = username.clone();
+        let hash = admin.ctx.state.passwords.hash(f.password.clone()).await?;
         let created = admin
             .ctx
             .run(move |conn| {
@@ -139,15 +140,16 @@ async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, A
                 if store.is_none() {
                     return Ok(None);
                 }
-                accounts::create_account(
+                accounts::create_account_hashed(
                     conn,
                     &NewAccount {
                         username: &u,
-                        password: &p,
+                        password: "",
                         display_name: &display_name,
                         role: Role::Staff,
                         store_id: Some(store_id),
                     },
+                    &hash,
                 )
                 .map(Some)
             })
@@ -219,9 +221,10 @@ async fn reset_password(
     if let Err(e) = accounts::validate_password(&password) {
         return member_page(&admin, id, Some(e), StatusCode::BAD_REQUEST).await;
     }
+    let hash = admin.ctx.state.passwords.hash(password).await?;
     admin
         .ctx
-        .run(move |conn| staff::reset_staff_password(conn, id, &password))
+        .run(move |conn| staff::reset_staff_password(conn, id, &hash))
         .await?;
     admin.ctx.flash(
         "ok",

@@ -49,8 +49,19 @@ struct StockPage {
 
 #[get("/admin/stock")]
 async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse, AppError> {
-    let sort = StockSort::parse(&q.sort).unwrap_or(StockSort::Name);
-    let descending = q.dir == "desc";
+    let sort = match q.sort.trim() {
+        "" => StockSort::Name,
+        s => StockSort::parse(s).ok_or_else(|| {
+            AppError::Invalid(
+                "`sort` must be one of the column names: name, stock, sales, held, low.".into(),
+            )
+        })?,
+    };
+    let descending = match q.dir.trim() {
+        "" | "asc" => false,
+        "desc" => true,
+        _ => return Err(AppError::Invalid("`dir` must be asc or desc.".into())),
+    };
     let rows = admin
         .ctx
         .run(move |conn| inventory::stock_overview(conn, sort, descending))
@@ -117,6 +128,7 @@ struct LedgerPage {
 
 #[derive(Deserialize)]
 struct LedgerQuery {
+    #[serde(default, deserialize_with = "crate::web::params::before")]
     before: Option<i64>,
 }
 
