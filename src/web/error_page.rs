@@ -35,7 +35,7 @@ fn title_and_message(e: &AppError) -> (&'static str, String) {
             AppError::PayloadTooLarge => ("Too much data", "That form sent more than the shop accepts (16 KiB).".into()),
             AppError::Unavailable(_) => (
                 "Temporarily unavailable",
-                "The shop cannot reach its database right now. Nothing was changed; please try again in a moment.".into(),
+                "The shop cannot reach its database right now. Please try again in a moment; if you had just placed an order or paid, look at My orders first (sending the same form again never makes it twice).".into(),
             ),
             AppError::Busy => ("Very busy", "The shop is very busy right now. Nothing was changed; please try again.".into()),
             AppError::Database(_) | AppError::Unexpected(_) => (

@@ -491,7 +491,19 @@ async fn a_stalled_database_gives_503_within_the_deadline_and_the_app_recovers_w
         health_took < Duration::from_secs(2),
         "/healthz took {health_took:?}"
     );
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    // The 503 page says when to come back and carries the security headers like every page.
+    let page = s
+        .app
+        .client()
+        .http
+        .get(format!("{}/", s.app.address))
+        .send()
+        .await
+        .expect("GET /");
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.headers().get("retry-after").is_some());
+    assert!(page.headers().get("content-security-policy").is_some());
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let during: Vec<StatusCode> = {
         let seen = seen.lock().expect("seen");
         seen.answers.iter().map(|a| a.1).collect()
