@@ -22,7 +22,6 @@ use diesel::prelude::*;
 
 use common::BenchDb;
 use shopcounter::admission::PER_PRODUCT;
-use shopcounter::config::Settings;
 use shopcounter::db::{self, in_transaction};
 use shopcounter::domain::{OrderNo, Role};
 use shopcounter::error::{is_unique_violation, AppError};
@@ -30,7 +29,6 @@ use shopcounter::shop::accounts::hash_password;
 use shopcounter::shop::catalog::{create_product, CreateProduct, NewProduct};
 use shopcounter::shop::invariants::INVARIANTS;
 use shopcounter::shop::stores::{create_store, CreateStore};
-use shopcounter::startup::{AppState, Application};
 
 const PASSWORD: &str = "bench-password";
 
@@ -47,9 +45,16 @@ struct Args {
     /// Units of the hot product.
     #[arg(long, default_value_t = 1500, value_parser = clap::value_parser!(i32).range(1..))]
     stock: i32,
-    /// Database connections of the app (DB_POOL_SIZE).
-    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 32, value_parser = clap::value_parser!(u32).range(2..))]
-    pool: u32,
+    /// Database connections of the app (DB_POOL_SIZE); unset: each binary's own default.
+    #[arg(long, env = "DB_POOL_SIZE", value_parser = clap::value_parser!(u32).range(2..))]
+    pool: Option<u32>,
+    /// The app binary to measure (`shopcounter`, run as `serve`); give it twice or more to
+    /// measure several builds one after the other in one run (e.g. old main beside this one).
+    #[arg(long)]
+    app: Vec<std::path::PathBuf>,
+    /// Orders waiting at the counter for the clerk who works beside the buyers (0: no clerk).
+    #[arg(long, default_value_t = 400)]
+    clerk_orders: usize,
     /// How long each ceiling measurement runs.
     #[arg(long, default_value_t = 5)]
     ceiling_seconds: u64,
@@ -83,6 +88,11 @@ struct Buyer {
 
 impl Buyer {
     async fn log_in(base: &str, username: &str) -> Result<Buyer, String> {
+        Buyer::log_in_at(base, username, "/cart").await
+    }
+
+    /// Logs in and picks up the session's CSRF token from `page`.
+    async fn log_in_at(base: &str, username: &str, landing: &str) -> Result<Buyer, String> {
         let http = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -114,13 +124,13 @@ impl Buyer {
             return Err(format!("login of {username}: {}", res.status()));
         }
         // Logging in renews the session and its CSRF token.
-        let page = http
-            .get(format!("{base}/cart"))
+        let res = http
+            .get(format!("{base}{landing}"))
             .send()
             .await
             .map_err(|e| e.to_string())?;
-        let body = page.text().await.map_err(|e| e.to_string())?;
-        let csrf = input_value(&body, "csrf_token").ok_or("no csrf token on /cart")?;
+        let body = res.text().await.map_err(|e| e.to_string())?;
+        let csrf = input_value(&body, "csrf_token").ok_or("no csrf token after logging in")?;
         Ok(Buyer {
             http,
             base: base.to_string(),
@@ -438,7 +448,7 @@ fn create_users(conn: &mut MysqlConnection, n: usize) -> Result<(), AppError> {
                 users::username.eq(format!("buyer{i:04}")),
                 users::display_name.eq(format!("Buyer {i}")),
                 users::password_hash.eq(hash.clone()),
-                users::role.eq(Role::Customer.as_str()),
+                users::role.eq(Role::Customer),
             )
         })
         .collect();
@@ -448,6 +458,142 @@ fn create_users(conn: &mut MysqlConnection, n: usize) -> Result<(), AppError> {
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// CPU time (user + system) of a process so far, from /proc/PID/stat.
+fn cpu_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_secs_f64(ticks as f64 / clock_ticks() as f64))
+}
+
+fn clock_ticks() -> u64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100)
+}
+
+/// Peak resident memory of a process (VmHWM), in MiB.
+fn peak_rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// The database server's pid, when it runs on this machine and says where its pid file is.
+fn mariadbd_pid(conn: &mut MysqlConnection) -> Option<u32> {
+    #[derive(QueryableByName)]
+    struct P {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        p: String,
+    }
+    let file = diesel::sql_query("SELECT @@pid_file AS p")
+        .get_result::<P>(conn)
+        .ok()?
+        .p;
+    let pid: u32 = std::fs::read_to_string(file).ok()?.trim().parse().ok()?;
+    std::fs::metadata(format!("/proc/{pid}/stat")).ok()?;
+    Some(pid)
+}
+
+/// Commands the server has received (every client: run on a server of its own). Questions
+/// counts queries and executes; Prepare, Close and Reset are not questions.
+fn server_commands(conn: &mut MysqlConnection) -> u64 {
+    #[derive(QueryableByName)]
+    struct V {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        #[diesel(column_name = Value)]
+        value: String,
+    }
+    diesel::sql_query(
+        "SHOW GLOBAL STATUS WHERE Variable_name IN \
+         ('Questions', 'Com_stmt_prepare', 'Com_stmt_close', 'Com_stmt_reset')",
+    )
+    .load::<V>(conn)
+    .map(|rows| {
+        rows.iter()
+            .filter_map(|r| r.value.parse::<u64>().ok())
+            .sum()
+    })
+    .unwrap_or(0)
+}
+
+/// What one binary's sale measured.
+struct Measured {
+    label: String,
+    pool: String,
+    rate: f64,
+    checkout: [Duration; 3],
+    errors: u64,
+    broken: usize,
+    commands_per_purchase: f64,
+    app_ms: f64,
+    db_ms: Option<f64>,
+    rss_mib: Option<f64>,
+    lookup: [Duration; 2],
+    hand_over: [Duration; 2],
+    clerk_cycles: usize,
+}
+
+/// A clerk at the counter: looks a code up, opens its screen, hands the order over, back to the
+/// queue — one code after another, until told to stop.
+struct Clerk {
+    buyer: Buyer,
+}
+
+#[derive(Default)]
+struct ClerkTally {
+    lookup: Vec<Duration>,
+    hand_over: Vec<Duration>,
+    failures: u64,
+}
+
+impl Clerk {
+    /// One cycle; returns (lookup incl. its screen, hand-over) times.
+    async fn serve(&self, code: &str) -> Result<(Duration, Duration), String> {
+        let started = Instant::now();
+        let (status, location, _) = self
+            .buyer
+            .post("/counter/lookup", &[("code", code)])
+            .await?;
+        let location = match (status, location) {
+            (303, Some(l)) => l,
+            (s, _) => return Err(format!("lookup: {s}")),
+        };
+        let (status, screen) = self.buyer.get(&location).await?;
+        if status != 200 {
+            return Err(format!("lookup screen: {status}"));
+        }
+        let looked = started.elapsed();
+        let token = input_value(&screen, "submit_token").ok_or("no hand-over form")?;
+        let marker = "data-order-no=\"";
+        let at = screen.find(marker).ok_or("no order number")? + marker.len();
+        let order_no = &screen[at..at + screen[at..].find('"').ok_or("bad order number")?];
+        let started = Instant::now();
+        let (status, _, _) = self
+            .buyer
+            .post(
+                &format!("/counter/orders/{order_no}/handover"),
+                &[("submit_token", &token), ("payment_collected", "1")],
+            )
+            .await?;
+        let handed = started.elapsed();
+        if status != 303 {
+            return Err(format!("hand-over: {status}"));
+        }
+        let (status, _) = self.buyer.get("/counter").await?;
+        if status != 200 {
+            return Err(format!("queue: {status}"));
+        }
+        Ok((looked, handed))
+    }
 }
 
 #[tokio::main]
@@ -461,20 +607,176 @@ async fn main() {
             )
             .exit();
     }
-    let bench_db = BenchDb::create().unwrap_or_else(|e| {
-        eprintln!("flash_sale: {e}");
-        std::process::exit(1)
-    });
-    let broken = run(&args, &bench_db.url).await;
-    drop(bench_db);
+    let apps = if args.app.is_empty() {
+        vec![std::path::PathBuf::from("target/release/shopcounter")]
+    } else {
+        args.app.clone()
+    };
+    let mut results = Vec::new();
+    let mut broken = 0;
+    for (n, app) in apps.iter().enumerate() {
+        let bench_db = BenchDb::create().unwrap_or_else(|e| {
+            eprintln!("flash_sale: {e}");
+            std::process::exit(1)
+        });
+        let last = n + 1 == apps.len();
+        let m = run(&args, app, &bench_db.url, last).await;
+        broken += m.broken;
+        results.push(m);
+        drop(bench_db);
+    }
+    if results.len() > 1 {
+        println!(
+            "\nside by side ({} buyers, {} units; one run, one after the other)",
+            args.buyers, args.stock
+        );
+        println!(
+            "| binary | pool | orders/s | checkout p50 / p95 / p99 | errors | commands/purchase | app CPU/purchase | mariadbd CPU/purchase | app peak RSS | clerk lookup p50 / p99 | hand-over p50 / p99 |"
+        );
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
+        for m in &results {
+            println!(
+                "| {} | {} | {:.0} | {} / {} / {} | {} | {:.1} | {:.2} ms | {} | {} | {} / {} ({} cycles) | {} / {} |",
+                m.label,
+                m.pool,
+                m.rate,
+                ms(m.checkout[0]),
+                ms(m.checkout[1]),
+                ms(m.checkout[2]),
+                m.errors,
+                m.commands_per_purchase,
+                m.app_ms,
+                m.db_ms.map(|v| format!("{v:.2} ms")).unwrap_or_else(|| "n/a".into()),
+                m.rss_mib.map(|v| format!("{v:.0} MiB")).unwrap_or_else(|| "n/a".into()),
+                ms(m.lookup[0]),
+                ms(m.lookup[1]),
+                m.clerk_cycles,
+                ms(m.hand_over[0]),
+                ms(m.hand_over[1]),
+            );
+        }
+    }
     if broken > 0 {
         println!("\n{broken} invariant(s) BROKEN");
         std::process::exit(1);
     }
 }
 
-/// Runs the sale and the ceiling, prints the figures; returns the number of broken invariants.
-async fn run(args: &Args, url: &str) -> usize {
+/// Places at-counter orders for the clerk (confirmed at once, each with a pickup code).
+fn clerk_orders(
+    conn: &mut MysqlConnection,
+    n: usize,
+    user_id: i64,
+    store_id: i64,
+    product_id: i64,
+) -> Vec<String> {
+    use shopcounter::domain::{PayMethod, Purpose, Quantity, SubmitTokenSigner};
+    use shopcounter::shop::cart::add_to_cart;
+    use shopcounter::shop::checkout::{place_order, CheckoutRequest, Placed};
+    let signer = SubmitTokenSigner::new(
+        b"flash-sale-bench-clerk-orders-key",
+        chrono::Duration::hours(1),
+    );
+    let one = Quantity::parse("1").expect("quantity");
+    let mut codes = Vec::with_capacity(n);
+    for _ in 0..n {
+        add_to_cart(conn, user_id, product_id, one).expect("cart");
+        let now = chrono::Utc::now();
+        let value = signer.issue(user_id, Purpose::Checkout, None, now);
+        let token = signer
+            .verify(&value, user_id, Purpose::Checkout, None, now)
+            .expect("token");
+        let placed = place_order(
+            conn,
+            &CheckoutRequest {
+                user_id,
+                store_id,
+                pay_method: PayMethod::AtCounter,
+                note: String::new(),
+                seen_total_cents: 500,
+                token,
+                payment_window_seconds: 900,
+                pickup_code_digits: 6,
+            },
+        )
+        .expect("clerk order");
+        let Ok(Placed::Created { order_no }) = placed else {
+            panic!("clerk order: {placed:?}")
+        };
+        codes.push(
+            shopcounter::db::schema::orders::table
+                .filter(shopcounter::db::schema::orders::order_no.eq(&order_no))
+                .select(shopcounter::db::schema::orders::pickup_code)
+                .first::<Option<String>>(conn)
+                .expect("code")
+                .expect("a pickup code"),
+        );
+    }
+    codes
+}
+
+/// Starts one binary of the app (`serve`) on a free port over `url`; returns it and its base URL.
+async fn start_app(
+    bin: &std::path::Path,
+    url: &str,
+    pool: Option<u32>,
+) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let var_dir = std::env::temp_dir().join(format!("flash-sale-{port}"));
+    let mut cmd = std::process::Command::new(bin);
+    cmd.arg("serve")
+        .env("DATABASE_URL", url)
+        .env("BIND", format!("127.0.0.1:{port}"))
+        .env(
+            "SESSION_KEY",
+            "flash-sale-bench-session-key-0123456789abcdef",
+        )
+        .env("PAYMENT_WEBHOOK_SECRET", "flash-sale-bench-webhook")
+        .env("SHOPCOUNTER_VAR_DIR", &var_dir)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null());
+    match pool {
+        Some(p) => {
+            cmd.env("DB_POOL_SIZE", p.to_string());
+        }
+        None => {
+            cmd.env_remove("DB_POOL_SIZE");
+        }
+    }
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if let Ok(r) = http.get(format!("{base}/healthz")).send().await {
+            if r.status().is_success() {
+                return (child, base);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("{} did not answer /healthz", bin.display());
+}
+
+/// Runs the sale (and a clerk beside it) against one binary; prints its figures.
+async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) -> Measured {
+    let label = bin
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|d| {
+            format!(
+                "{}/{}",
+                d.to_string_lossy(),
+                bin.file_name().unwrap_or_default().to_string_lossy()
+            )
+        })
+        .unwrap_or_else(|| bin.display().to_string());
     let mut conn = MysqlConnection::establish(url).expect("connect");
     db::migrate(&mut conn).expect("migrate");
     let version = sql_version(&mut conn);
@@ -484,44 +786,76 @@ async fn run(args: &Args, url: &str) -> usize {
             CreateStore::CodeTaken => unreachable!(),
         };
     let product =
-        |conn: &mut MysqlConnection, sku: &str, name: &str, stock: i32| match in_transaction(
-            conn,
-            |c| {
+        |conn: &mut MysqlConnection, sku: &str, name: &str, price_cents: i64, stock: i32| {
+            match in_transaction(conn, |c| {
                 create_product(
                     c,
                     &NewProduct {
                         sku,
                         name,
                         description: "Flash sale.",
-                        price_cents: 1999,
+                        price_cents,
                         stock,
                     },
                     None,
                 )
-            },
-        )
-        .expect("product")
-        {
-            CreateProduct::Created(id) => id,
-            CreateProduct::SkuTaken => unreachable!(),
+            })
+            .expect("product")
+            {
+                CreateProduct::Created(id) => id,
+                CreateProduct::SkuTaken => unreachable!(),
+            }
         };
-    let hot = product(&mut conn, "HOT", "Limited Teapot", args.stock);
-    let ceiling_product = product(&mut conn, "CEILING", "Ceiling row", 100_000_000);
+    let hot = product(&mut conn, "HOT", "Limited Teapot", 1999, args.stock);
+    let ceiling_product = product(&mut conn, "CEILING", "Ceiling row", 1999, 100_000_000);
+    let clerk_product = product(&mut conn, "PICKUP", "Counter parcel", 500, 1_000_000);
     create_users(&mut conn, args.buyers).expect("users");
+    let walk_in = match shopcounter::shop::accounts::create_account(
+        &mut conn,
+        &shopcounter::shop::accounts::NewAccount {
+            username: "walkin",
+            password: PASSWORD,
+            display_name: "Walk-in",
+            role: Role::Customer,
+            store_id: None,
+        },
+    )
+    .expect("walk-in")
+    {
+        shopcounter::shop::accounts::CreateAccount::Created(id) => id,
+        _ => unreachable!(),
+    };
+    shopcounter::shop::accounts::create_account(
+        &mut conn,
+        &shopcounter::shop::accounts::NewAccount {
+            username: "clerk",
+            password: PASSWORD,
+            display_name: "Clerk",
+            role: Role::Staff,
+            store_id: Some(store_id),
+        },
+    )
+    .expect("clerk");
+    let codes = if args.clerk_orders > 0 {
+        clerk_orders(
+            &mut conn,
+            args.clerk_orders,
+            walk_in,
+            store_id,
+            clerk_product,
+        )
+    } else {
+        Vec::new()
+    };
 
-    let mut settings = Settings::for_database(url);
-    settings.db_pool_size = args.pool;
-    let state = AppState::new(settings);
-    let app = Application::build(state, None).expect("build app");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
-
+    let (mut child, base) = start_app(bin, url, args.pool).await;
+    let app_pid = child.id();
+    let db_pid = mariadbd_pid(&mut conn);
     println!(
-        "flash sale: {} buyers, {} units of one product, pool {} connections, admission {} per product, {} CPUs, {}",
+        "\n== {label}: flash sale, {} buyers, {} units of one product, pool {}, admission {} per product, {} CPUs, {}",
         args.buyers,
         args.stock,
-        args.pool,
+        args.pool.map(|p| p.to_string()).unwrap_or_else(|| "default".into()),
         PER_PRODUCT,
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         version
@@ -540,11 +874,45 @@ async fn run(args: &Args, url: &str) -> usize {
     for l in logins {
         buyers.push(l.await.expect("login task").expect("login"));
     }
+    let clerk = Clerk {
+        buyer: Buyer::log_in_at(&base, "clerk", "/counter")
+            .await
+            .expect("clerk login"),
+    };
     println!(
-        "  {} buyers logged in ({:.1} s)",
+        "  {} buyers and a clerk logged in ({:.1} s)",
         buyers.len(),
         login_started.elapsed().as_secs_f64()
     );
+
+    // The clerk alone first: what one counter cycle costs (warms its statements, too), so that the
+    // per-purchase figures below can leave the clerk's share out.
+    let mut codes = codes.into_iter();
+    let calibration = 10.min(codes.len());
+    let (c0, a0, d0) = (
+        server_commands(&mut conn),
+        cpu_of(app_pid).unwrap_or_default(),
+        db_pid.and_then(cpu_of).unwrap_or_default(),
+    );
+    for code in codes.by_ref().take(calibration) {
+        clerk.serve(&code).await.expect("clerk cycle");
+    }
+    let (c1, a1, d1) = (
+        server_commands(&mut conn),
+        cpu_of(app_pid).unwrap_or_default(),
+        db_pid.and_then(cpu_of).unwrap_or_default(),
+    );
+    let per_cycle = |total: f64| total / calibration.max(1) as f64;
+    let cycle_commands = per_cycle(c1.saturating_sub(c0 + 1) as f64);
+    let cycle_app = per_cycle((a1.saturating_sub(a0)).as_secs_f64());
+    let cycle_db = per_cycle((d1.saturating_sub(d0)).as_secs_f64());
+    if calibration > 0 {
+        println!(
+            "  one counter cycle alone (lookup, its screen, hand-over, queue): {cycle_commands:.1} commands, app {:.2} ms, mariadbd {:.2} ms CPU",
+            cycle_app * 1000.0,
+            cycle_db * 1000.0
+        );
+    }
 
     let tally = Arc::new(Mutex::new(Tally::default()));
     let barrier = Arc::new(tokio::sync::Barrier::new(buyers.len() + 1));
@@ -556,13 +924,47 @@ async fn run(args: &Args, url: &str) -> usize {
             b.shop_until_sold_out(hot, store_id, &tally).await;
         }));
     }
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clerk_task = {
+        let stop = Arc::clone(&stop);
+        let codes: Vec<String> = codes.collect();
+        tokio::spawn(async move {
+            let mut t = ClerkTally::default();
+            for code in codes {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                match clerk.serve(&code).await {
+                    Ok((l, h)) => {
+                        t.lookup.push(l);
+                        t.hand_over.push(h);
+                    }
+                    Err(e) => {
+                        t.failures += 1;
+                        eprintln!("  clerk: {e}");
+                    }
+                }
+            }
+            t
+        })
+    };
+    let commands_before = server_commands(&mut conn);
+    let app_before = cpu_of(app_pid).unwrap_or_default();
+    let db_before = db_pid.and_then(cpu_of);
     barrier.wait().await;
     let started = Instant::now();
     for t in tasks {
         let _ = t.await;
     }
     let all_done = started.elapsed();
-    handle.stop(true).await;
+    stop.store(true, Ordering::Relaxed);
+    let app_after = cpu_of(app_pid).unwrap_or_default();
+    let db_after = db_pid.and_then(cpu_of);
+    let commands_after = server_commands(&mut conn);
+    let mut clerk_tally = clerk_task.await.expect("clerk");
+    let rss = peak_rss_mib(app_pid);
+    let _ = child.kill();
+    let _ = child.wait();
 
     let mut t = match Arc::try_unwrap(tally).map(|m| m.into_inner()) {
         Ok(Ok(t)) => t,
@@ -598,11 +1000,11 @@ async fn run(args: &Args, url: &str) -> usize {
         "  sold-out answers (409, expected once per buyer): {}",
         t.sold_out_answers
     );
+    let errors: u64 = t.errors.values().sum();
     if t.errors.is_empty() {
         println!("  errors by status: none");
     } else {
-        let total: u64 = t.errors.values().sum();
-        println!("  errors by status ({total}):");
+        println!("  errors by status ({errors}):");
         for ((step, status), n) in &t.errors {
             let status = if *status == 0 {
                 "no answer".to_string()
@@ -612,6 +1014,34 @@ async fn run(args: &Args, url: &str) -> usize {
             println!("    {step}: {status} × {n}");
         }
     }
+    clerk_tally.lookup.sort();
+    clerk_tally.hand_over.sort();
+    let cycles = clerk_tally.lookup.len();
+    println!(
+        "  clerk beside the buyers ({cycles} hand-overs, {} failed): lookup + its screen p50 {} p99 {}; hand-over p50 {} p99 {}",
+        clerk_tally.failures,
+        ms(percentile(&clerk_tally.lookup, 50.0)),
+        ms(percentile(&clerk_tally.lookup, 99.0)),
+        ms(percentile(&clerk_tally.hand_over, 50.0)),
+        ms(percentile(&clerk_tally.hand_over, 99.0)),
+    );
+    let purchases = t.orders.max(1) as f64;
+    let commands =
+        commands_after.saturating_sub(commands_before + 1) as f64 - cycle_commands * cycles as f64;
+    let app_cpu = (app_after.saturating_sub(app_before)).as_secs_f64() - cycle_app * cycles as f64;
+    let db_cpu = match (db_before, db_after) {
+        (Some(b), Some(a)) => Some((a.saturating_sub(b)).as_secs_f64() - cycle_db * cycles as f64),
+        _ => None,
+    };
+    println!(
+        "  per purchase (the clerk's measured share taken out): {:.1} commands, app {:.2} ms CPU, mariadbd {} CPU; app peak RSS {}",
+        commands / purchases,
+        app_cpu * 1000.0 / purchases,
+        db_cpu
+            .map(|c| format!("{:.2} ms", c * 1000.0 / purchases))
+            .unwrap_or_else(|| "n/a (server not on this machine)".into()),
+        rss.map(|r| format!("{r:.0} MiB")).unwrap_or_else(|| "n/a".into())
+    );
 
     println!("\ninvariants (SQL)");
     let mut broken = 0;
@@ -650,40 +1080,72 @@ async fn run(args: &Args, url: &str) -> usize {
         i64::from(args.stock),
     );
     check(
-        "payments = paid orders",
-        sql_i64(&mut conn, "SELECT COUNT(*) FROM payments"),
+        "hot orders paid",
         sql_i64(
             &mut conn,
-            "SELECT COUNT(*) FROM orders WHERE status = 'confirmed'",
+            &format!(
+                "SELECT COUNT(*) FROM payments p JOIN order_lines l ON l.order_id = p.order_id \
+                 WHERE l.product_id = {hot} AND p.status = 'captured'"
+            ),
         ),
+        i64::from(args.stock),
     );
 
-    let first_user = sql_i64(&mut conn, "SELECT MIN(id) FROM users");
-    println!("\ndatabase ceiling (order INSERT + conditional stock UPDATE + movement INSERT, COMMIT; one hot row)");
-    let mut best = 0.0f64;
-    let mut sizes = vec![args.buyers];
-    if args.pool as usize != args.buyers {
-        sizes.push(args.pool as usize);
-    }
-    for conns in sizes {
-        let (ceiling, conflicts) = database_ceiling(
-            url,
-            conns,
-            args.ceiling_seconds,
-            ceiling_product,
-            first_user,
-            store_id,
-        );
+    if with_ceiling {
+        let first_user = sql_i64(&mut conn, "SELECT MIN(id) FROM users");
+        println!("\ndatabase ceiling (order INSERT + conditional stock UPDATE + movement INSERT, COMMIT; one hot row)");
+        let mut best = 0.0f64;
+        let mut sizes = vec![args.buyers];
+        if let Some(p) = args.pool.filter(|p| *p as usize != args.buyers) {
+            sizes.push(p as usize);
+        }
+        for conns in sizes {
+            let (ceiling, conflicts) = database_ceiling(
+                url,
+                conns,
+                args.ceiling_seconds,
+                ceiling_product,
+                first_user,
+                store_id,
+            );
+            println!(
+                "  {conns} connections: {ceiling:.0} commits/s ({conflicts} lock conflicts retried)"
+            );
+            best = best.max(ceiling);
+        }
         println!(
-            "  {conns} connections: {ceiling:.0} commits/s ({conflicts} lock conflicts retried)"
+            "\nratio app/ceiling (this binary): {:.2} ({rate:.0} / {best:.0})",
+            rate / best.max(1e-9)
         );
-        best = best.max(ceiling);
     }
-    println!(
-        "\nratio app/ceiling: {:.2} ({rate:.0} / {best:.0})",
-        rate / best.max(1e-9)
-    );
-    broken
+    Measured {
+        label,
+        pool: args
+            .pool
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "default".into()),
+        rate,
+        checkout: [
+            percentile(&t.checkout_created, 50.0),
+            percentile(&t.checkout_created, 95.0),
+            percentile(&t.checkout_created, 99.0),
+        ],
+        errors,
+        broken,
+        commands_per_purchase: commands / purchases,
+        app_ms: app_cpu * 1000.0 / purchases,
+        db_ms: db_cpu.map(|c| c * 1000.0 / purchases),
+        rss_mib: rss,
+        lookup: [
+            percentile(&clerk_tally.lookup, 50.0),
+            percentile(&clerk_tally.lookup, 99.0),
+        ],
+        hand_over: [
+            percentile(&clerk_tally.hand_over, 50.0),
+            percentile(&clerk_tally.hand_over, 99.0),
+        ],
+        clerk_cycles: cycles,
+    }
 }
 
 fn sql_version(conn: &mut MysqlConnection) -> String {

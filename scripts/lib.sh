@@ -4,6 +4,8 @@
 # Every package named up front: a missing one found later (libmariadb-dev-compat) would rebuild diesel.
 RUN_PACKAGES=(mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat pkg-config libssl-dev gcc)
 TEST_PACKAGES=(chromium chromium-driver zbar-tools librsvg2-bin)
+# scripts/cluster: Galera replication, mariabackup SST (with socat), the load balancer.
+CLUSTER_PACKAGES=(galera-4 mariadb-backup socat haproxy)
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -23,11 +25,17 @@ env_file_value() {
     printf '%s' "$value"
 }
 
-# ensure_packages [--test]: install missing system packages (root) or say how (non-root); check Rust.
-# shellcheck disable=SC2120 # the argument is optional
+# ensure_packages [--test] [--cluster]: install missing system packages (root) or say how
+# (non-root); check Rust.
+# shellcheck disable=SC2120 # the arguments are optional
 ensure_packages() {
-    local pkgs=("${RUN_PACKAGES[@]}") missing=() pkg
-    [[ ${1:-} == --test ]] && pkgs+=("${TEST_PACKAGES[@]}")
+    local pkgs=("${RUN_PACKAGES[@]}") missing=() pkg arg test=0
+    for arg; do
+        case $arg in
+        --test) test=1 pkgs+=("${TEST_PACKAGES[@]}") ;;
+        --cluster) pkgs+=("${CLUSTER_PACKAGES[@]}") ;;
+        esac
+    done
     if command -v dpkg-query >/dev/null; then
         for pkg in "${pkgs[@]}"; do
             dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
@@ -57,7 +65,7 @@ ensure_packages() {
             "curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y" >&2
         exit 1
     fi
-    if [[ ${1:-} == --test ]] && ! { cargo fmt --version && cargo clippy --version; } >/dev/null 2>&1; then
+    if ((test)) && ! { cargo fmt --version && cargo clippy --version; } >/dev/null 2>&1; then
         printf 'cargo fmt/clippy are missing. Install them with:\n\n  rustup component add rustfmt clippy\n\n' >&2
         exit 1
     fi

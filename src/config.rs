@@ -41,6 +41,8 @@ pub struct Settings {
     pub db_timeout: std::time::Duration,
     /// Lifetime of a submit-once token (the form stays usable this long).
     pub submit_token_ttl_seconds: i64,
+    /// Bearer token that opens `/metrics` to non-loopback clients (none: loopback only).
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -210,6 +212,12 @@ impl Settings {
                 "seconds from 1 to 120",
             )?),
             submit_token_ttl_seconds: default::SUBMIT_TOKEN_TTL_SECONDS,
+            metrics_token: match var("METRICS_TOKEN") {
+                Some(t) if t.len() < 16 => {
+                    return Err(bad("METRICS_TOKEN", "must be at least 16 characters"))
+                }
+                t => t,
+            },
         })
     }
 
@@ -232,6 +240,7 @@ impl Settings {
             db_pool_size: 16,
             db_timeout: std::time::Duration::from_secs(default::DB_TIMEOUT_SECONDS),
             submit_token_ttl_seconds: default::SUBMIT_TOKEN_TTL_SECONDS,
+            metrics_token: None,
         }
     }
 

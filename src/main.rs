@@ -110,7 +110,10 @@ enum ProductCommand {
 
 fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
-    shopcounter::telemetry::init();
+    if let Err(e) = shopcounter::telemetry::init() {
+        eprintln!("shopcounter: {e}");
+        return ExitCode::FAILURE;
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -317,8 +320,20 @@ async fn sweep_forever(db: Db, settings: Arc<Settings>) {
             .run_within(SWEEP_DEADLINE, move |conn| sweeper::sweep_once(conn, &s))
             .await
         {
-            Ok(report) => tracing::debug!(?report, "sweep done"),
-            Err(e) => tracing::warn!(error = ?e, "sweep failed; will retry"),
+            Ok(report) => {
+                shopcounter::metrics::sweep(Some([
+                    ("orders_expired", report.orders_expired),
+                    ("pickup_window_cancelled", report.pickup_window_cancelled),
+                    ("tokens_deleted", report.tokens_deleted),
+                ]));
+                tracing::debug!(?report, "sweep done")
+            }
+            Err(e) => {
+                shopcounter::metrics::sweep(None);
+                tracing::warn!(error = ?e, "sweep failed; will retry")
+            }
         }
+        // Histogram samples wait in the recorder until drained; keep that bounded without scrapes.
+        shopcounter::metrics::upkeep();
     }
 }

@@ -31,6 +31,7 @@ impl Application {
             .local_addr()
             .context("reading the bound port")?
             .port();
+        crate::metrics::handle();
         let key = Key::derive_from(&state.settings.derived_key("session-cookie"));
         let cookie_secure = state.settings.cookie_secure;
         let state = web::Data::new(state);
@@ -72,6 +73,7 @@ impl Application {
                 .wrap(from_fn(head_as_get))
                 .wrap(sessions)
                 .wrap(from_fn(security_headers))
+                .wrap(from_fn(count_request))
                 .wrap(TracingLogger::default())
                 .configure(crate::web::routes)
                 .default_service(web::to(crate::web::not_found))
@@ -189,4 +191,31 @@ async fn security_headers(
         );
     }
     Ok(res)
+}
+
+/// Counts every request and its latency by route pattern (never the raw path), method and status.
+async fn count_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "(unmatched)".to_string());
+    let method = match *req.method() {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    };
+    let result = next.call(req).await;
+    let status = match &result {
+        Ok(res) => res.status(),
+        Err(e) => e.as_response_error().status_code(),
+    };
+    crate::metrics::request(&route, method, status.as_u16(), started.elapsed());
+    result
 }

@@ -35,6 +35,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use rand::Rng;
 
 use crate::error::{is_retryable, AppError};
+pub use crate::metrics::RerunCause;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -43,15 +44,43 @@ pub const LOCK_WAIT_TIMEOUT_SECONDS: u32 = 2;
 /// How many times a transaction runs in all before the user is told "busy".
 pub const TRANSACTION_ATTEMPTS: u32 = 5;
 
+/// `wsrep_sync_wait` on a Galera node: 1 = reads (SELECT, SHOW, BEGIN) wait for causality.
+/// Writes need no wait: a conflicting write is refused by certification at COMMIT.
+pub const WSREP_SYNC_WAIT: u32 = 1;
+
+/// True when the server is a Galera cluster node with replication on (`@@wsrep_on`). MySQL and a
+/// plain MariaDB answer no row or `OFF`. (`SHOW VARIABLES` works on both, `@@wsrep_on` only on MariaDB.)
+pub fn is_galera(conn: &mut MysqlConnection) -> diesel::QueryResult<bool> {
+    #[derive(diesel::QueryableByName)]
+    struct Variable {
+        #[diesel(sql_type = diesel::sql_types::Text, column_name = "Value")]
+        value: String,
+    }
+    let rows: Vec<Variable> = diesel::sql_query("SHOW VARIABLES LIKE 'wsrep_on'").load(conn)?;
+    Ok(rows.iter().any(|v| v.value.eq_ignore_ascii_case("ON")))
+}
+
 /// What a transaction body may fail with: any error that can say whether it is a lock conflict
 /// worth a rerun, and that can carry an `AppError` — `AppError` itself, or [`Rollback`].
 pub trait TxError: From<diesel::result::Error> + From<AppError> + Send + 'static {
     fn is_retryable(&self) -> bool;
+    /// For a retryable error: what caused it (see [`rerun_cause`]); the default knows only
+    /// where the conflict came.
+    fn rerun_cause(&self, at_commit: bool) -> RerunCause {
+        if at_commit {
+            RerunCause::Certification
+        } else {
+            RerunCause::Deadlock
+        }
+    }
 }
 
 impl TxError for AppError {
     fn is_retryable(&self) -> bool {
         is_retryable(self)
+    }
+    fn rerun_cause(&self, at_commit: bool) -> RerunCause {
+        rerun_cause(self, at_commit)
     }
 }
 
@@ -81,6 +110,12 @@ impl<O> From<diesel::result::Error> for Rollback<O> {
 impl<O: Send + 'static> TxError for Rollback<O> {
     fn is_retryable(&self) -> bool {
         matches!(self, Rollback::Failed(e) if is_retryable(e))
+    }
+    fn rerun_cause(&self, at_commit: bool) -> RerunCause {
+        match self {
+            Rollback::Failed(e) => rerun_cause(e, at_commit),
+            Rollback::Refused(_) => RerunCause::Deadlock,
+        }
     }
 }
 
@@ -118,23 +153,37 @@ pub fn busy_as<O>(result: Result<O, AppError>, busy: O) -> Result<O, AppError> {
 /// Runs `f` in a transaction; on deadlock (1213) or lock-wait timeout (1205) the whole transaction
 /// is rolled back and run again, a bounded number of times with a jittered pause. When the attempts
 /// run out the caller gets `AppError::Busy`.
+///
+/// On a Galera cluster a conflicting write on another node surfaces as 1213 at COMMIT (certification
+/// failure) or as a "wsrep aborted" 1213 mid-transaction (brute-force abort by a replicated write).
+/// Both rerun the same way; each rerun is counted by cause (`shopcounter_transaction_reruns_total`).
 pub fn in_transaction<T, E, F>(conn: &mut MysqlConnection, mut f: F) -> Result<T, E>
 where
     E: TxError,
     F: FnMut(&mut MysqlConnection) -> Result<T, E>,
 {
     let mut attempt = 1;
+    let mut causes = [0u32; 3];
     loop {
-        match transaction_once(conn, &mut f) {
+        // `body_done`: the body itself finished, so a conflict came from COMMIT.
+        let (result, body_done) = transaction_once(conn, &mut f);
+        match result {
             Err(e) if e.is_retryable() => {
+                let cause = e.rerun_cause(body_done);
+                causes[cause as usize] += 1;
                 if attempt >= TRANSACTION_ATTEMPTS {
+                    crate::metrics::transaction_busy();
                     tracing::warn!(
                         attempts = attempt,
-                        "transaction kept hitting lock conflicts"
+                        deadlock = causes[RerunCause::Deadlock as usize],
+                        lock_wait = causes[RerunCause::LockWait as usize],
+                        certification = causes[RerunCause::Certification as usize],
+                        "transaction kept hitting conflicts; answering busy"
                     );
                     return Err(E::from(AppError::Busy));
                 }
-                tracing::debug!(attempt, "retrying transaction after lock conflict");
+                crate::metrics::transaction_rerun(cause);
+                tracing::debug!(attempt, cause = cause.as_str(), "rerunning transaction");
                 let base = 5u64 << attempt;
                 std::thread::sleep(Duration::from_millis(
                     rand::thread_rng().gen_range(base / 2..=base),
@@ -146,38 +195,60 @@ where
     }
 }
 
+/// Why a retryable error happened. `at_commit`: the body had finished, so COMMIT refused — on
+/// InnoDB alone a deadlock is found at a statement, never at COMMIT, so a 1213 there is Galera's
+/// certification; so is a 1213 whose text names wsrep (a replicated write aborted ours).
+pub fn rerun_cause(e: &AppError, at_commit: bool) -> RerunCause {
+    let message = match e {
+        AppError::Database(diesel::result::Error::DatabaseError(_, info)) => info.message(),
+        _ => "",
+    };
+    if message.contains("Lock wait timeout") {
+        RerunCause::LockWait
+    } else if at_commit || message.contains("wsrep") || message.contains("WSREP") {
+        RerunCause::Certification
+    } else {
+        RerunCause::Deadlock
+    }
+}
+
 /// BEGIN, the body, COMMIT — or ROLLBACK when the body fails. Sent as cached prepared statements,
 /// one command each: diesel's own `Connection::transaction` sends them as text through
 /// `batch_execute`, which switches the multi-statement option on and off around each (three
 /// commands for every BEGIN and every COMMIT). Nothing in this crate nests transactions (see the
 /// rule above): a `conn.transaction(…)` inside a body would commit it early.
-fn transaction_once<T, E, F>(conn: &mut MysqlConnection, f: &mut F) -> Result<T, E>
+///
+/// Also says whether the body had finished (`true`: a failure came from COMMIT).
+fn transaction_once<T, E, F>(conn: &mut MysqlConnection, f: &mut F) -> (Result<T, E>, bool)
 where
     E: TxError,
     F: FnMut(&mut MysqlConnection) -> Result<T, E>,
 {
-    control(conn, "BEGIN")?;
+    if let Err(e) = control(conn, "BEGIN") {
+        return (Err(e.into()), false);
+    }
     match f(conn) {
         Ok(_) if pool::past_deadline() => {
             // The caller was already answered "unavailable" (see `RequestDb::run_within`): what the
             // body did must not take effect.
             let _ = control(conn, "ROLLBACK");
-            Err(E::from(AppError::Unavailable(anyhow::anyhow!(
+            let late = AppError::Unavailable(anyhow::anyhow!(
                 "the transaction finished after its deadline and was rolled back"
-            ))))
+            ));
+            (Err(E::from(late)), false)
         }
         Ok(value) => match control(conn, "COMMIT") {
-            Ok(()) => Ok(value),
+            Ok(()) => (Ok(value), true),
             Err(e) => {
                 let _ = control(conn, "ROLLBACK");
-                Err(e.into())
+                (Err(e.into()), true)
             }
         },
         Err(e) => {
             if let Err(r) = control(conn, "ROLLBACK") {
                 tracing::warn!(error = %r, "ROLLBACK failed");
             }
-            Err(e)
+            (Err(e), false)
         }
     }
 }
@@ -186,28 +257,81 @@ fn control(conn: &mut MysqlConnection, sql: &'static str) -> diesel::QueryResult
     Prepared::new(sql).execute(conn).map(|_| ())
 }
 
-/// Applies pending migrations. A named lock keeps several instances starting at once from
-/// migrating over each other (GET_LOCK is MySQL/MariaDB syntax, kept to this one place).
+/// The row that makes "one instance migrates" hold on every server, Galera included (where
+/// `GET_LOCK` is node-local): its INSERT commits on one instance only — a concurrent INSERT of the
+/// same key is a duplicate (1062) or, from another node, fails certification (1213).
+const MIGRATION_LOCK_TABLE: &str = "CREATE TABLE IF NOT EXISTS shopcounter_migration_lock (
+    id TINYINT UNSIGNED NOT NULL PRIMARY KEY,
+    holder VARCHAR(100) NOT NULL,
+    taken_at DATETIME NOT NULL
+) ENGINE=InnoDB";
+
+/// A holder that has not finished within this is taken to have died; its row is removed.
+const MIGRATION_LOCK_STALE_SECONDS: u32 = 300;
+/// How long an instance waits for another one's migrations before giving up.
+const MIGRATION_WAIT: Duration = Duration::from_secs(600);
+
+/// Applies pending migrations, exactly once even when several instances start together on one
+/// server or on several nodes of a cluster: only the instance whose lock-row INSERT commits runs
+/// them; the others wait until the row is gone, then find nothing pending.
 pub fn migrate(conn: &mut MysqlConnection) -> anyhow::Result<Vec<String>> {
-    #[derive(diesel::QueryableByName)]
-    struct Locked {
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Integer>)]
-        locked: Option<i32>,
-    }
-    let got: Locked = diesel::sql_query("SELECT GET_LOCK('shopcounter_migrate', 60) AS locked")
-        .get_result(conn)
-        .context("taking the migration lock")?;
-    if got.locked != Some(1) {
-        anyhow::bail!(
-            "another instance is migrating; could not get the migration lock within 60 s"
-        );
+    conn.batch_execute(MIGRATION_LOCK_TABLE)
+        .context("creating the migration lock table")?;
+    let holder = format!("{}:{}", std::process::id(), rand::thread_rng().gen::<u32>());
+    let started = std::time::Instant::now();
+    loop {
+        let taken = diesel::sql_query(
+            "INSERT INTO shopcounter_migration_lock (id, holder, taken_at) VALUES (1, ?, UTC_TIMESTAMP())",
+        )
+        .bind::<diesel::sql_types::Text, _>(&holder)
+        .execute(conn);
+        match taken {
+            Ok(_) => break,
+            Err(e) if lock_taken_elsewhere(&e) => {
+                if started.elapsed() > MIGRATION_WAIT {
+                    anyhow::bail!(
+                        "another instance has been migrating for over {} s (row in shopcounter_migration_lock)",
+                        MIGRATION_WAIT.as_secs()
+                    );
+                }
+                let cleared = diesel::sql_query(format!(
+                    "DELETE FROM shopcounter_migration_lock WHERE id = 1 \
+                     AND taken_at < UTC_TIMESTAMP() - INTERVAL {MIGRATION_LOCK_STALE_SECONDS} SECOND"
+                ))
+                .execute(conn)
+                .context("clearing a stale migration lock")?;
+                if cleared > 0 {
+                    tracing::warn!(
+                        "removed a migration lock older than {MIGRATION_LOCK_STALE_SECONDS} s"
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(
+                    rand::thread_rng().gen_range(100..=300),
+                ));
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("taking the migration lock")),
+        }
     }
     let result = conn
         .run_pending_migrations(MIGRATIONS)
         .map(|done| done.iter().map(|m| m.to_string()).collect::<Vec<_>>())
         .map_err(|e| anyhow::anyhow!("applying migrations: {e}"));
-    let _ = diesel::sql_query("SELECT RELEASE_LOCK('shopcounter_migrate')").execute(conn);
+    diesel::sql_query("DELETE FROM shopcounter_migration_lock WHERE id = 1 AND holder = ?")
+        .bind::<diesel::sql_types::Text, _>(&holder)
+        .execute(conn)
+        .context("releasing the migration lock")?;
     result
+}
+
+/// The lock row exists already (1062), or another node's INSERT certified first (1213).
+fn lock_taken_elsewhere(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+        | Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => info.message().contains("Deadlock"),
+        _ => false,
+    }
 }
 
 /// True when the database answers a trivial query.
@@ -234,4 +358,36 @@ where
 pub fn now_nullable(
 ) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::Datetime>> {
     diesel::dsl::sql("NOW()")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn db_error(kind: DatabaseErrorKind, message: &str) -> AppError {
+        AppError::Database(Error::DatabaseError(kind, Box::new(message.to_string())))
+    }
+
+    #[test]
+    fn reruns_are_told_apart_by_cause() {
+        let deadlock = "Deadlock found when trying to get lock; try restarting transaction";
+        let statement = db_error(DatabaseErrorKind::SerializationFailure, deadlock);
+        assert_eq!(rerun_cause(&statement, false), RerunCause::Deadlock);
+        // COMMIT comes back through diesel's batch_execute: kind Unknown, same text.
+        let commit = db_error(DatabaseErrorKind::Unknown, deadlock);
+        assert!(is_retryable(&commit));
+        assert_eq!(rerun_cause(&commit, true), RerunCause::Certification);
+        let aborted = db_error(
+            DatabaseErrorKind::Unknown,
+            "Deadlock: wsrep aborted transaction",
+        );
+        assert!(is_retryable(&aborted));
+        assert_eq!(rerun_cause(&aborted, false), RerunCause::Certification);
+        let wait = db_error(
+            DatabaseErrorKind::Unknown,
+            "Lock wait timeout exceeded; try restarting transaction",
+        );
+        assert_eq!(rerun_cause(&wait, false), RerunCause::LockWait);
+    }
 }

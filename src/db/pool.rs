@@ -150,6 +150,8 @@ pub struct Conn {
 pub struct Manager {
     url: String,
     health: Arc<Health>,
+    /// What the last new connection found: a Galera node (`wsrep_on`) or not.
+    galera: Arc<AtomicBool>,
 }
 
 /// Sets up a new connection in one round trip, whatever the server's defaults are: READ COMMITTED
@@ -162,6 +164,20 @@ fn set_up(conn: &mut MysqlConnection) -> diesel::QueryResult<()> {
     ))
 }
 
+/// On a Galera node (detected here, at connect time): reads wait until the node has applied
+/// everything the cluster committed before them (`wsrep_sync_wait`), so a GET after a POST that
+/// another node committed sees it. Nothing changes on MySQL or a plain MariaDB.
+fn set_up_galera(conn: &mut MysqlConnection) -> diesel::QueryResult<bool> {
+    let galera = super::is_galera(conn)?;
+    if galera {
+        conn.batch_execute(&format!(
+            "SET SESSION wsrep_sync_wait = {}",
+            super::WSREP_SYNC_WAIT
+        ))?;
+    }
+    Ok(galera)
+}
+
 impl r2d2::ManageConnection for Manager {
     type Connection = Conn;
     type Error = diesel::r2d2::Error;
@@ -170,6 +186,11 @@ impl r2d2::ManageConnection for Manager {
         let mut raw =
             MysqlConnection::establish(&self.url).map_err(diesel::r2d2::Error::ConnectionError)?;
         set_up(&mut raw).map_err(diesel::r2d2::Error::QueryError)?;
+        let galera = set_up_galera(&mut raw).map_err(diesel::r2d2::Error::QueryError)?;
+        if self.galera.swap(galera, Ordering::Relaxed) != galera {
+            tracing::info!(galera, "database connection set up");
+        }
+        crate::metrics::galera(galera);
         let state = Arc::new(ConnState::default());
         raw.set_instrumentation(Watch {
             state: Arc::clone(&state),
@@ -251,6 +272,7 @@ pub struct Db {
     all: Arc<Semaphore>,
     /// What customers may hold of them: `size - staff_share(size)`.
     customers: Arc<Semaphore>,
+    galera: Arc<AtomicBool>,
     /// How long one request's database work may take.
     deadline: Duration,
 }
@@ -265,7 +287,9 @@ impl Db {
     /// Builds the pool without connecting yet: the app starts even while the database restarts.
     pub fn new(database_url: &str, size: u32) -> Db {
         let size = size.max(2);
+        let galera = Arc::new(AtomicBool::new(false));
         let manager = Manager {
+            galera: Arc::clone(&galera),
             url: database_url.to_string(),
             health: Arc::new(Health {
                 started: Instant::now(),
@@ -283,8 +307,24 @@ impl Db {
             pool,
             all: Arc::new(Semaphore::new(size as usize)),
             customers: Arc::new(Semaphore::new((size - staff_share(size)) as usize)),
+            galera,
             deadline: DEFAULT_DEADLINE,
         }
+    }
+
+    /// Whether the connections made so far found a Galera node.
+    pub fn is_galera(&self) -> bool {
+        self.galera.load(Ordering::Relaxed)
+    }
+
+    /// Sets the pool gauges (size, in use, idle) for a scrape of `/metrics`.
+    pub fn record_pool_metrics(&self) {
+        let state = self.pool.state();
+        crate::metrics::pool(
+            self.pool.max_size(),
+            state.connections,
+            state.idle_connections,
+        );
     }
 
     /// The same pool with another deadline for each request's database work (`DB_TIMEOUT`).
@@ -304,6 +344,10 @@ impl Db {
 
     /// Waits (as a task) for the right to hold one connection in `lane`.
     async fn permits(&self, lane: Lane) -> Result<Permits, AppError> {
+        // Counted as a wait when this lane's gate has nothing free right now.
+        let must_wait = self.all.available_permits() == 0
+            || (lane == Lane::Customer && self.customers.available_permits() == 0);
+        let waiting = Instant::now();
         let customer = match lane {
             Lane::Customer => Some(
                 Arc::clone(&self.customers)
@@ -317,6 +361,9 @@ impl Db {
             .acquire_owned()
             .await
             .context("waiting for a database connection")?;
+        if must_wait {
+            crate::metrics::pool_wait(waiting.elapsed());
+        }
         Ok(Permits {
             _all: all,
             _customer: customer,

@@ -70,6 +70,31 @@ pub enum Refused {
     PickupCodesExhausted,
 }
 
+impl Placed {
+    /// The outcome's name for metrics (`shopcounter_checkouts_total{outcome=…}`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Placed::Created { .. } => "created",
+            Placed::AlreadySubmitted { .. } => "replayed",
+        }
+    }
+}
+
+impl Refused {
+    /// The refusal's name for metrics (`shopcounter_checkouts_total{outcome=…}`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Refused::SoldOut { .. } => "sold_out",
+            Refused::NoLongerSold { .. } => "no_longer_sold",
+            Refused::PricesChanged => "prices_changed",
+            Refused::Busy => "busy",
+            Refused::EmptySelection => "empty_selection",
+            Refused::UnknownStore => "unknown_store",
+            Refused::PickupCodesExhausted => "pickup_codes_exhausted",
+        }
+    }
+}
+
 /// Places the order: one transaction (rerun on lock conflicts), every refusal rolled back.
 pub fn place_order(
     conn: &mut MysqlConnection,
@@ -87,7 +112,13 @@ pub fn place_order_numbered(
     next_no: &mut dyn FnMut() -> OrderNo,
 ) -> Result<Result<Placed, Refused>, AppError> {
     let placed = Rollback::outcome(in_transaction(conn, |c| checkout_body(c, req, next_no)));
-    busy_as(placed, Err(Refused::Busy))
+    let placed = busy_as(placed, Err(Refused::Busy));
+    crate::metrics::checkout(match &placed {
+        Ok(Ok(placed)) => placed.name(),
+        Ok(Err(refused)) => refused.name(),
+        Err(_) => "error",
+    });
+    placed
 }
 
 /// The checkout transaction's body: `Ok` commits, `Err` rolls back (and a lock conflict reruns it).

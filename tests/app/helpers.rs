@@ -40,6 +40,18 @@ impl TestDb {
 
     /// A test database on another server (`mysql://user@host:port`, no database name).
     pub fn create_on(server: &str) -> TestDb {
+        let db = TestDb::create_empty_on(server);
+        let mut conn = MysqlConnection::establish(&db.url).expect("connect to test database");
+        db::migrate(&mut conn).expect("migrate test database");
+        db
+    }
+
+    /// A new database with no tables yet (not migrated).
+    pub fn create_empty() -> TestDb {
+        TestDb::create_empty_on(&server_url())
+    }
+
+    fn create_empty_on(server: &str) -> TestDb {
         let name = format!(
             "test_{:012x}",
             rand::thread_rng().gen::<u64>() & 0xffff_ffff_ffff
@@ -52,8 +64,6 @@ impl TestDb {
         ))
         .expect("create test database");
         let url = format!("{server}/{name}");
-        let mut conn = MysqlConnection::establish(&url).expect("connect to test database");
-        db::migrate(&mut conn).expect("migrate test database");
         TestDb { name, url, server }
     }
 }
@@ -315,6 +325,11 @@ impl Client {
             csrf: Mutex::new(None),
             jar,
         }
+    }
+
+    /// The same browser (cookie jar) talking to another address, e.g. another instance.
+    pub fn on(&self, base: &str, agent: &str) -> Client {
+        Client::with_agent(base, agent, Arc::clone(&self.jar))
     }
 
     /// Another client holding a copy of this one's cookies as they are now (a stolen cookie).

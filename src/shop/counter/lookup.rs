@@ -78,7 +78,7 @@ pub fn look_up(
     qr_key: &[u8],
     code_digits: usize,
 ) -> Result<Lookup, AppError> {
-    in_transaction(conn, |c| {
+    let looked = in_transaction(conn, |c| {
         users::table
             .find(staff.user_id)
             .select(users::id)
@@ -105,7 +105,22 @@ pub fn look_up(
         };
         let lookup_id = record(c, staff, parsed.code().as_str(), outcome, order_id)?;
         Ok(Lookup::Looked { lookup_id, outcome })
-    })
+    });
+    if let Ok(lookup) = &looked {
+        crate::metrics::counter_lookup(lookup.outcome_name());
+    }
+    looked
+}
+
+impl Lookup {
+    /// The outcome's name for metrics: the audit's outcome, or `throttled`.
+    pub fn outcome_name(&self) -> &'static str {
+        match self {
+            Lookup::Throttled => "throttled",
+            Lookup::Invalid(_) => LookupOutcome::Invalid.as_str(),
+            Lookup::Looked { outcome, .. } => outcome.as_str(),
+        }
+    }
 }
 
 /// The current state of what an earlier lookup found, with the digits that were entered, for the
