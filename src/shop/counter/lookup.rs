@@ -116,7 +116,7 @@ impl Lookup {
     /// The outcome's name for metrics: the audit's outcome, or `throttled`.
     pub fn outcome_name(&self) -> &'static str {
         match self {
-            Lookup::Throttled => "throttled",
+            Lookup::Throttled { .. } => "throttled",
             Lookup::Invalid(_) => LookupOutcome::Invalid.as_str(),
             Lookup::Looked { outcome, .. } => outcome.as_str(),
         }
