@@ -77,10 +77,22 @@ impl Cluster {
             #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
             n: Option<i64>,
         }
-        let row: N = diesel::sql_query(format!("SELECT CAST(({query}) AS SIGNED) AS n"))
-            .get_result(&mut *self.conn(node))
-            .unwrap_or_else(|e| panic!("{query}: {e}"));
-        row.n.unwrap_or(0)
+        // After a node restart the pool may still hold a connection to the old process: its
+        // first use fails and marks the pool suspect (the next checkout pings), so try again.
+        let mut tries = 0;
+        loop {
+            match diesel::sql_query(format!("SELECT CAST(({query}) AS SIGNED) AS n"))
+                .get_result::<N>(&mut *self.conn(node))
+            {
+                Ok(row) => return row.n.unwrap_or(0),
+                Err(e) if tries < 3 => {
+                    eprintln!("{query} on node {}: {e}; trying again", node + 1);
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(e) => panic!("{query}: {e}"),
+            }
+        }
     }
 
     fn sql(&self, node: usize, statements: &str) {
