@@ -5,9 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::throttle::{recent_failures, seconds_until_allowed};
-use super::{found_by_id, handable, user_name, Found, Handable, StaffMember};
+use super::{handable, user_name, Found, Handable, StaffMember};
 use crate::db::in_transaction;
-use crate::db::schema::{orders, pickup_lookups, users};
+use crate::db::schema::{orders, pickup_lookups, stores, users};
 use crate::db::Prepared;
 use crate::domain::{
     digits_only, parse_counter_input, CounterInput, InvalidInput, LookupOutcome, OrderStatus,
@@ -130,19 +130,46 @@ pub fn lookup_result(
     staff: StaffMember,
     lookup_id: i64,
 ) -> Result<Option<(String, Verdict)>, AppError> {
-    let row: Option<(String, Option<i64>)> = pickup_lookups::table
+    // The lookup and the order it found, with its names, in one statement (the usual case: a
+    // code that matched an order); a lookup that found no order is read on its own after that.
+    let with_order: Option<(String, Order, String, String)> = pickup_lookups::table
+        .inner_join(orders::table.on(orders::id.nullable().eq(pickup_lookups::order_id)))
+        .inner_join(users::table.on(users::id.eq(orders::user_id)))
+        .inner_join(stores::table.on(stores::id.eq(orders::store_id)))
         .filter(pickup_lookups::id.eq(lookup_id))
         .filter(pickup_lookups::staff_user_id.eq(staff.user_id))
         .filter(pickup_lookups::outcome.ne(LookupOutcome::Invalid))
-        .select((pickup_lookups::entered, pickup_lookups::order_id))
+        .select((
+            pickup_lookups::entered,
+            Order::as_select(),
+            users::display_name,
+            stores::name,
+        ))
         .first(conn)
         .optional()?;
-    let Some((entered, order_id)) = row else {
-        return Ok(None);
-    };
-    let found = match order_id {
-        Some(id) => found_by_id(conn, id)?,
-        None => None,
+    let (entered, found) = match with_order {
+        Some((entered, order, customer_name, store_name)) => (
+            entered,
+            Some(Found {
+                order,
+                customer_name,
+                store_name,
+            }),
+        ),
+        None => {
+            let row: Option<String> = pickup_lookups::table
+                .filter(pickup_lookups::id.eq(lookup_id))
+                .filter(pickup_lookups::staff_user_id.eq(staff.user_id))
+                .filter(pickup_lookups::outcome.ne(LookupOutcome::Invalid))
+                .select(pickup_lookups::entered)
+                .first(conn)
+                .optional()?;
+            let Some(entered) = row else {
+                return Ok(None);
+            };
+            // The code matched no order: nothing to show but the code.
+            (entered, None)
+        }
     };
     let verdict = match found {
         Some(found) => judge(conn, found, staff.store_id)?,
