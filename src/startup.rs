@@ -68,6 +68,8 @@ impl Application {
                 .app_data(
                     web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
                 )
+                // Innermost: a guarded page's deferred session check, before the error pages.
+                .wrap(from_fn(crate::web::auth::check_deferred_identity))
                 .wrap(from_fn(same_origin_only))
                 .wrap(from_fn(crate::web::error_page::counter_error_pages))
                 .wrap(from_fn(head_as_get))

@@ -23,7 +23,8 @@ mod vocabulary;
 
 pub use cached::Prepared;
 pub use pool::{
-    default_pool_size, staff_share, Db, Lane, PooledConn, RequestDb, DEFAULT_DEADLINE, IDLE_CHECK,
+    default_pool_size, staff_share, Db, Lane, PooledConn, Prelude, RequestDb, DEFAULT_DEADLINE,
+    IDLE_CHECK,
 };
 
 use std::time::Duration;

@@ -19,7 +19,8 @@
 //!   marked broken, so the pool throws it away instead of handing it out again.
 //! * **One checkout per request.** [`RequestDb`] keeps the connection (and its gate permits) it got
 //!   for the request's first statement until the request ends, so the session's user read, the
-//!   page's reads and the transaction all run on one connection.
+//!   page's reads and the transaction all run on one connection; a [`Prelude`] (the session's check) runs in the
+//!   same blocking hop as the request's first work, so a page costs one hand-off to the blocking pool.
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -395,7 +396,20 @@ impl Db {
     pub fn for_request(&self, lane: Lane) -> RequestDb {
         RequestDb::new(self.clone(), lane)
     }
+
+    /// [`Db::for_request`] with a check that runs before every piece of the request's work, in the
+    /// same blocking hop (see [`Prelude`]).
+    pub fn for_request_checked(&self, lane: Lane, prelude: Prelude) -> RequestDb {
+        let mut db = RequestDb::new(self.clone(), lane);
+        db.prelude = Some(prelude);
+        db
+    }
 }
+
+/// Runs on the request's connection before each `run`'s work, on the same blocking thread (no
+/// hop of its own); an error refuses the work. The web layer checks the session's user with it on
+/// the request's first statement and makes it a no-op afterwards.
+pub type Prelude = Arc<dyn Fn(&mut MysqlConnection) -> Result<(), AppError> + Send + Sync>;
 
 /// What a request holds: its gate permits and, once it ran something, its connection.
 struct Held {
@@ -409,6 +423,7 @@ pub struct RequestDb {
     db: Db,
     lane: Lane,
     held: Mutex<Option<Held>>,
+    prelude: Option<Prelude>,
 }
 
 impl RequestDb {
@@ -417,6 +432,7 @@ impl RequestDb {
             db,
             lane,
             held: Mutex::new(None),
+            prelude: None,
         }
     }
 
@@ -475,10 +491,17 @@ impl RequestDb {
         let pool = self.db.pool.clone();
         let abandoned = Arc::new(AtomicBool::new(false));
         let abandoned_there = Arc::clone(&abandoned);
+        let prelude = self.prelude.clone();
         let work = tokio::task::spawn_blocking(move || {
             let mut held = held;
             DEADLINE.with(|d| d.set(Some(due)));
-            let result = run_on(&pool, &mut held.conn, &mut f, due);
+            let mut work = |c: &mut MysqlConnection| {
+                if let Some(check) = &prelude {
+                    check(c)?;
+                }
+                f(c)
+            };
+            let result = run_on(&pool, &mut held.conn, &mut work, due);
             DEADLINE.with(|d| d.set(None));
             if abandoned_there.load(Ordering::SeqCst) || Instant::now() >= due {
                 if let Some(conn) = held.conn.take() {

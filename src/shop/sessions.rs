@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::db::schema::{sessions, stores, users};
+use crate::db::schema::{sessions, users};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::shop::accounts::AuthUser;
@@ -54,11 +54,11 @@ impl SessionToken {
     }
 }
 
-/// Who a session belongs to, as every page needs it, plus what the session row says.
+/// Who a session belongs to, as every page needs it, and the units in their cart (the nav's count).
 #[derive(Debug, Clone)]
 pub struct SessionUser {
     pub user: AuthUser,
-    pub last_seen_at: NaiveDateTime,
+    pub cart_units: i64,
 }
 
 /// Opens a session for a user who just proved who they are; returns the token for the cookie.
@@ -83,57 +83,67 @@ pub fn open(
     Ok(token)
 }
 
-/// The user behind a session token, in one query: None when the row is gone (logged out), idle
-/// too long, the account is disabled, or its epoch moved on (password changed, disabled).
+/// The user behind a session token, in one query (a cached prepared statement, with the units in
+/// the user's cart for the nav): None when the row is gone (logged out), idle too long, the account
+/// is disabled, or its epoch moved on (password changed, disabled).
 pub fn user_of(
     conn: &mut MysqlConnection,
     token: &SessionToken,
-) -> Result<Option<AuthUser>, AppError> {
-    let key = token.key();
-    let idle_cutoff = chrono::Utc::now().naive_utc() - chrono::Duration::days(IDLE_DAYS);
-    #[derive(Queryable)]
+) -> Result<Option<SessionUser>, AppError> {
+    use diesel::sql_types::{BigInt, Datetime, Nullable, Text};
+    #[derive(QueryableByName)]
     struct Row {
+        #[diesel(sql_type = BigInt)]
         id: i64,
+        #[diesel(sql_type = Text)]
         username: String,
+        #[diesel(sql_type = Text)]
         display_name: String,
+        #[diesel(sql_type = Text)]
         role: Role,
+        #[diesel(sql_type = Nullable<BigInt>)]
         store_id: Option<i64>,
+        #[diesel(sql_type = Nullable<Text>)]
         store_name: Option<String>,
+        #[diesel(sql_type = Datetime)]
         last_seen_at: NaiveDateTime,
+        #[diesel(sql_type = BigInt)]
+        cart_units: i64,
     }
-    let row: Option<Row> = sessions::table
-        .inner_join(users::table.left_join(stores::table))
-        .filter(sessions::id.eq(&key))
-        .filter(sessions::epoch.eq(users::session_epoch))
-        .filter(users::disabled.eq(false))
-        .filter(sessions::last_seen_at.gt(idle_cutoff))
-        .select((
-            users::id,
-            users::username,
-            users::display_name,
-            users::role,
-            users::store_id,
-            stores::name.nullable(),
-            sessions::last_seen_at,
-        ))
-        .first(conn)
-        .optional()?;
-    let Some(r) = row else { return Ok(None) };
+    let key = token.key();
     let now = chrono::Utc::now().naive_utc();
+    let idle_cutoff = now - chrono::Duration::days(IDLE_DAYS);
+    let row: Option<Row> = crate::db::Prepared::new(
+        "SELECT u.id, u.username, u.display_name, u.role, u.store_id, st.name AS store_name, \
+         s.last_seen_at, \
+         CAST((SELECT COALESCE(SUM(c.quantity), 0) FROM cart_items c WHERE c.user_id = u.id) AS SIGNED) \
+         AS cart_units \
+         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN stores st ON st.id = u.store_id \
+         WHERE s.id = ? AND s.epoch = u.session_epoch AND u.disabled = FALSE AND s.last_seen_at > ? \
+         LIMIT 1",
+    )
+    .bind::<Text, _>(key.clone())
+    .bind::<Datetime, _>(idle_cutoff)
+    .get_result(conn)
+    .optional()?;
+    let Some(r) = row else { return Ok(None) };
     if r.last_seen_at < now - chrono::Duration::minutes(TOUCH_EVERY_MINUTES) {
         // A cached prepared statement (diesel prepares and closes every `update(…).set(…)`).
         crate::db::Prepared::new("UPDATE sessions SET last_seen_at = ? WHERE id = ?")
-            .bind::<diesel::sql_types::Datetime, _>(now)
-            .bind::<diesel::sql_types::Text, _>(key)
+            .bind::<Datetime, _>(now)
+            .bind::<Text, _>(key)
             .execute(conn)?;
     }
-    Ok(Some(AuthUser {
-        id: r.id,
-        username: r.username,
-        display_name: r.display_name,
-        role: r.role,
-        store_id: r.store_id,
-        store_name: r.store_name,
+    Ok(Some(SessionUser {
+        user: AuthUser {
+            id: r.id,
+            username: r.username,
+            display_name: r.display_name,
+            role: r.role,
+            store_id: r.store_id,
+            store_name: r.store_name,
+        },
+        cart_units: r.cart_units,
     }))
 }
 

@@ -10,12 +10,15 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use std::future::{ready, Ready};
 
+use crate::domain::Role;
+use crate::shop::accounts::AuthUser;
 use crate::shop::sessions::SessionToken;
 
 const SESSION: &str = "sid";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 const CART_COUNT: &str = "cart_n";
+const USER: &str = "me";
 
 /// A message shown once on the next page (after a 303).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -34,6 +37,17 @@ pub struct FlashLink {
     pub text: String,
 }
 
+/// The session's user as last checked (see [`TypedSession::known_user`]).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct KnownUser {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: Role,
+    store_id: Option<i64>,
+    store_name: Option<String>,
+}
+
 pub struct TypedSession(Session);
 
 impl TypedSession {
@@ -48,6 +62,7 @@ impl TypedSession {
         self.0.renew();
         let _ = self.0.remove(CSRF);
         let _ = self.0.remove(CART_COUNT);
+        let _ = self.0.remove(USER);
         let _ = self.0.insert(SESSION, token.as_str());
     }
 
@@ -108,12 +123,53 @@ impl TypedSession {
         self.0.remove(CART_COUNT);
     }
 
+    /// Who this session's record belonged to when it was last checked (a copy in the signed,
+    /// encrypted cookie). It lets a page start before the database is asked; the record is still
+    /// checked on the request's first statement (see `web::auth`), so it is a hint, never a proof.
+    pub fn known_user(&self) -> Option<AuthUser> {
+        self.0
+            .get::<KnownUser>(USER)
+            .ok()
+            .flatten()
+            .map(|k| AuthUser {
+                id: k.id,
+                username: k.username,
+                display_name: k.display_name,
+                role: k.role,
+                store_id: k.store_id,
+                store_name: k.store_name,
+            })
+    }
+
+    /// Remembers the user a check of the session record found (only when it differs: an
+    /// unchanged session writes no new cookie).
+    pub fn set_known_user(&self, user: &AuthUser) {
+        let known = KnownUser {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            store_id: user.store_id,
+            store_name: user.store_name.clone(),
+        };
+        if self.0.get::<KnownUser>(USER).ok().flatten().as_ref() != Some(&known) {
+            let _ = self.0.insert(USER, known);
+        }
+    }
+
     pub fn take_flash(&self) -> Option<Flash> {
         let f = self.0.get::<Flash>(FLASH).ok().flatten();
         if f.is_some() {
             self.0.remove(FLASH);
         }
         f
+    }
+}
+
+impl TypedSession {
+    /// The session of a request (for middleware, which has no extractor).
+    pub fn of(req: &HttpRequest) -> TypedSession {
+        TypedSession(req.get_session())
     }
 }
 
