@@ -8,7 +8,6 @@ use crate::db::schema::{cart_items, products};
 use crate::db::Prepared;
 use crate::domain::Quantity;
 use crate::error::AppError;
-use crate::shop::catalog;
 
 /// A cart line with the product as it is now.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -43,19 +42,40 @@ pub fn add_to_cart(
     product_id: i64,
     quantity: Quantity,
 ) -> Result<Added, AppError> {
-    let product = catalog::active_product(conn, product_id)?;
+    // Only an active product is added (the SELECT finds no row otherwise: nothing inserted).
     // ON DUPLICATE KEY UPDATE (MySQL/MariaDB syntax, see README) merges into the one line per product.
-    Prepared::new(
-        "INSERT INTO cart_items (user_id, product_id, quantity, selected) VALUES (?, ?, ?, TRUE) \
-         ON DUPLICATE KEY UPDATE quantity = LEAST(quantity + VALUES(quantity), 99), selected = TRUE",
+    let matched = Prepared::new(
+        "INSERT INTO cart_items (user_id, product_id, quantity, selected) \
+         SELECT ?, p.id, ?, TRUE FROM products p WHERE p.id = ? AND p.active = TRUE \
+         ON DUPLICATE KEY UPDATE quantity = LEAST(cart_items.quantity + VALUES(quantity), 99), \
+         selected = TRUE",
+    )
+    .bind::<BigInt, _>(user_id)
+    .bind::<Integer, _>(quantity.get())
+    .bind::<BigInt, _>(product_id)
+    .execute(conn)?;
+    if matched == 0 {
+        return Err(AppError::NotFound);
+    }
+    // The product's name and the units now in the cart, in one statement.
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = BigInt)]
+        units: i64,
+    }
+    let row: Row = Prepared::new(
+        "SELECT p.name, \
+         CAST((SELECT COALESCE(SUM(c.quantity), 0) FROM cart_items c WHERE c.user_id = ?) AS SIGNED) AS units \
+         FROM products p WHERE p.id = ?",
     )
     .bind::<BigInt, _>(user_id)
     .bind::<BigInt, _>(product_id)
-    .bind::<Integer, _>(quantity.get())
-    .execute(conn)?;
+    .get_result(conn)?;
     Ok(Added {
-        name: product.name,
-        cart_units: unit_count(conn, user_id)?,
+        name: row.name,
+        cart_units: row.units,
     })
 }
 

@@ -147,12 +147,12 @@ fn checkout_body(
             .into())
         }
     }
-    if !store_takes_orders(conn, req.store_id)? {
+    // 2. The selected lines (and whether the store takes orders), read without locking, checked
+    // against what the customer saw.
+    let (lines, store_open) = selected_lines_for(conn, req.user_id, req.store_id)?;
+    if !store_open {
         return Err(Rollback::Refused(Refused::UnknownStore));
     }
-
-    // 2. The selected lines, read without locking, checked against what the customer saw.
-    let lines = cart::selected_lines(conn, req.user_id)?;
     if lines.is_empty() {
         return Err(Rollback::Refused(Refused::EmptySelection));
     }
@@ -182,11 +182,13 @@ fn checkout_body(
         expires_at,
     };
     let mut first = Some(drawn.clone());
-    let (order_id, order_no) = insert_order(conn, &new, &mut || {
+    let order_no = insert_order_row(conn, &new, &mut || {
         first.take().unwrap_or_else(&mut *next_no)
     })?;
-    insert_lines(conn, order_id, &lines)?;
+    // Right after the order's INSERT: its id is the connection's LAST_INSERT_ID().
+    insert_lines(conn, &lines)?;
     if req.pay_method == PayMethod::AtCounter {
+        let order_id = order_id_of(conn, &order_no)?;
         if let Issued::SpaceFull = issue_pickup_code(conn, order_id, req.pickup_code_digits)? {
             return Err(Rollback::Refused(Refused::PickupCodesExhausted));
         }
@@ -203,10 +205,62 @@ fn checkout_body(
         take_stock(conn, l)?;
     }
     // 5. The ledger rows, then COMMIT (by the caller).
-    record_sales(conn, order_id, req.user_id, &lines)?;
+    record_sales(conn, &order_no, req.user_id, &lines)?;
     Ok(Placed::Created {
         order_no: order_no.into_string(),
     })
+}
+
+/// The selected cart lines in ascending product id (the lock order of checkout) and whether the
+/// store takes orders, in one statement; a second one only when nothing is selected.
+fn selected_lines_for(
+    conn: &mut MysqlConnection,
+    user_id: i64,
+    store_id: i64,
+) -> Result<(Vec<CartLine>, bool), AppError> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        product_id: i64,
+        #[diesel(sql_type = Integer)]
+        quantity: i32,
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = BigInt)]
+        price_cents: i64,
+        #[diesel(sql_type = Integer)]
+        stock: i32,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        active: bool,
+        #[diesel(sql_type = BigInt)]
+        store_open: i64,
+    }
+    let rows: Vec<Row> = Prepared::new(
+        "SELECT c.product_id, c.quantity, p.name, p.price_cents, p.stock, p.active, \
+         CAST(EXISTS(SELECT 1 FROM stores s WHERE s.id = ? AND s.active = TRUE) AS SIGNED) AS store_open \
+         FROM cart_items c JOIN products p ON p.id = c.product_id \
+         WHERE c.user_id = ? AND c.selected = TRUE ORDER BY c.product_id",
+    )
+    .bind::<BigInt, _>(store_id)
+    .bind::<BigInt, _>(user_id)
+    .load(conn)?;
+    let store_open = match rows.first() {
+        Some(r) => r.store_open != 0,
+        None => store_takes_orders(conn, store_id)?,
+    };
+    let lines = rows
+        .into_iter()
+        .map(|r| CartLine {
+            product_id: r.product_id,
+            quantity: r.quantity,
+            selected: true,
+            name: r.name,
+            price_cents: r.price_cents,
+            stock: r.stock,
+            active: r.active,
+        })
+        .collect();
+    Ok((lines, store_open))
 }
 
 fn store_takes_orders(conn: &mut MysqlConnection, store_id: i64) -> Result<bool, AppError> {
@@ -248,11 +302,30 @@ pub struct NewOrder<'a> {
 
 /// Inserts the order under a fresh number; the UNIQUE index is the guarantee, and a duplicate
 /// number (1062 on `uq_orders_order_no`; only the statement is rolled back) draws another one.
+/// Returns the order's id and number.
 pub fn insert_order(
     conn: &mut MysqlConnection,
     new: &NewOrder<'_>,
     next_no: &mut dyn FnMut() -> OrderNo,
 ) -> Result<(i64, OrderNo), AppError> {
+    let order_no = insert_order_row(conn, new, next_no)?;
+    Ok((order_id_of(conn, &order_no)?, order_no))
+}
+
+/// The id of the order with this number.
+fn order_id_of(conn: &mut MysqlConnection, order_no: &OrderNo) -> Result<i64, AppError> {
+    Ok(orders::table
+        .filter(orders::order_no.eq(order_no.as_str()))
+        .select(orders::id)
+        .first(conn)?)
+}
+
+/// [`insert_order`] without reading the id back: the next statement can use `LAST_INSERT_ID()`.
+fn insert_order_row(
+    conn: &mut MysqlConnection,
+    new: &NewOrder<'_>,
+    next_no: &mut dyn FnMut() -> OrderNo,
+) -> Result<OrderNo, AppError> {
     for _ in 0..ORDER_NO_ATTEMPTS {
         let order_no = next_no();
         let inserted = Prepared::new(
@@ -269,13 +342,7 @@ pub fn insert_order(
         .bind::<Nullable<Datetime>, _>(new.expires_at)
         .execute(conn);
         match inserted {
-            Ok(_) => {
-                let id = orders::table
-                    .filter(orders::order_no.eq(order_no.as_str()))
-                    .select(orders::id)
-                    .first(conn)?;
-                return Ok((id, order_no));
-            }
+            Ok(_) => return Ok(order_no),
             Err(e)
                 if is_unique_violation(&e)
                     && violated_key(&e).as_deref() == Some("uq_orders_order_no") =>
@@ -290,20 +357,17 @@ pub fn insert_order(
     )))
 }
 
-fn insert_lines(
-    conn: &mut MysqlConnection,
-    order_id: i64,
-    lines: &[CartLine],
-) -> Result<(), AppError> {
+/// The order's lines, in the statement right after the order's INSERT: `LAST_INSERT_ID()` is the
+/// order's id (the value of the previous statement, the same for every row of this one).
+fn insert_lines(conn: &mut MysqlConnection, lines: &[CartLine]) -> Result<(), AppError> {
     // One cached statement per number of lines.
-    let row = format!("({})", Prepared::placeholders(6));
+    let row = format!("(LAST_INSERT_ID(), {})", Prepared::placeholders(5));
     let mut insert = Prepared::new(format!(
         "INSERT INTO order_lines (order_id, product_id, product_name, unit_price_cents, quantity, line_total_cents) VALUES {}",
         vec![row.as_str(); lines.len()].join(", ")
     ));
     for l in lines {
         insert = insert
-            .bind::<BigInt, _>(order_id)
             .bind::<BigInt, _>(l.product_id)
             .bind::<Text, _>(l.name.clone())
             .bind::<BigInt, _>(l.price_cents)
@@ -364,7 +428,7 @@ fn take_stock(conn: &mut MysqlConnection, line: &CartLine) -> Result<(), Rollbac
 /// updated (and still hold locked), so no extra round trip per product.
 fn record_sales(
     conn: &mut MysqlConnection,
-    order_id: i64,
+    order_no: &OrderNo,
     actor: i64,
     lines: &[CartLine],
 ) -> Result<(), AppError> {
@@ -375,7 +439,10 @@ fn record_sales(
     for _ in lines {
         sql.push_str(" WHEN ? THEN ?");
     }
-    sql.push_str(" END, 'sale', ?, ?, '', p.stock FROM products p WHERE p.id IN (");
+    sql.push_str(
+        " END, 'sale', (SELECT o.id FROM orders o WHERE o.order_no = ?), ?, '', p.stock \
+         FROM products p WHERE p.id IN (",
+    );
     sql.push_str(&vec!["?"; lines.len()].join(", "));
     sql.push_str(") ORDER BY p.id");
     let mut query = Prepared::new(sql);
@@ -384,7 +451,9 @@ fn record_sales(
             .bind::<BigInt, _>(l.product_id)
             .bind::<Integer, _>(l.quantity);
     }
-    query = query.bind::<BigInt, _>(order_id).bind::<BigInt, _>(actor);
+    query = query
+        .bind::<Text, _>(order_no.as_str().to_owned())
+        .bind::<BigInt, _>(actor);
     for l in lines {
         query = query.bind::<BigInt, _>(l.product_id);
     }

@@ -78,22 +78,32 @@ pub fn items_of(
 pub use crate::shop::orders::OrderLine;
 
 /// The user's order with this number, with its lines and store name; None if it is not theirs.
+/// One statement: the order's columns come again with each of its (few) lines.
 pub fn own_order(
     conn: &mut MysqlConnection,
     user_id: i64,
     order_no: &str,
 ) -> Result<Option<(Order, Vec<OrderLine>, String)>, AppError> {
-    let found: Option<(Order, String)> = orders::table
+    let rows: Vec<(Order, String, Option<OrderLine>)> = orders::table
         .inner_join(stores::table)
+        .left_join(order_lines::table)
         .filter(orders::order_no.eq(order_no))
         .filter(orders::user_id.eq(user_id))
-        .select((Order::as_select(), stores::name))
-        .first(conn)
-        .optional()?;
-    let Some((order, store_name)) = found else {
+        .order(order_lines::id.asc())
+        .select((
+            Order::as_select(),
+            stores::name,
+            Option::<OrderLine>::as_select(),
+        ))
+        .load(conn)?;
+    let mut rows = rows.into_iter();
+    let Some((order, store_name, first)) = rows.next() else {
         return Ok(None);
     };
-    let lines = crate::shop::orders::lines_of(conn, order.id)?;
+    let lines = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, _, line)| line))
+        .collect();
     Ok(Some((order, lines, store_name)))
 }
 

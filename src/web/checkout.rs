@@ -137,6 +137,8 @@ async fn checkout_page(
     let (lines, all_stores) = ctx
         .run(move |c| Ok((cart::selected_lines(c, user_id)?, stores::active_stores(c)?)))
         .await?;
+    ctx.session
+        .set_checkout_products(lines.iter().map(|l| l.product_id).collect());
     let symbol = &ctx.state.settings.currency_symbol;
     let total_cents = cart::total_cents(&lines);
     let chosen: Option<i64> = form.store_id.trim().parse().ok();
@@ -268,11 +270,18 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
         payment_window_seconds: state.settings.payment_window_seconds,
         pickup_code_digits: state.settings.pickup_code_digits,
     };
-    // Buyers of a hot product queue here, in the app, before they take a database connection.
-    let ids = customer
-        .ctx
-        .run(move |c| cart::selected_product_ids(c, user_id))
-        .await?;
+    // Buyers of a hot product queue here, in the app, before they take a database connection:
+    // for the products the checkout page showed (no statement, no hop of its own), or as the cart
+    // says when the page was not shown in this session.
+    let ids = match customer.ctx.session.checkout_products() {
+        Some(ids) => ids,
+        None => {
+            customer
+                .ctx
+                .run(move |c| cart::selected_product_ids(c, user_id))
+                .await?
+        }
+    };
     if state.admission.would_wait(&ids) {
         // Queue as a cheap task, not while holding a connection others could use.
         customer.ctx.db.release();

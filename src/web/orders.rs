@@ -297,19 +297,21 @@ async fn pay(
     path: web::Path<String>,
     form: Form<PayForm>,
 ) -> Result<HttpResponse, AppError> {
-    let order = own_order(&customer, path.into_inner()).await?;
+    let order_no = OrderNo::parse(&path.into_inner()).ok_or(AppError::NotFound)?;
     let ctx = &customer.ctx;
-    let token = submit::check(
-        &ctx.state,
-        &form.0.submit_token,
-        customer.user.id,
-        Purpose::Pay,
-        Some(order.id),
-    )?;
+    let user_id = customer.user.id;
+    let state = ctx.state.clone();
+    let posted = form.0.submit_token;
     let digits = ctx.state.settings.pickup_code_digits;
-    let back = format!("/orders/{}", order.order_no);
+    let back = format!("/orders/{}", order_no.as_str());
+    // The order, the form's token (bound to that order) and the payment in one hop.
     let paid = ctx
-        .run(move |c| payment::pay(c, &order, &token, &DemoProvider, digits))
+        .run(move |c| {
+            let order = customer_orders::own_order_row(c, user_id, order_no.as_str())?
+                .ok_or(AppError::NotFound)?;
+            let token = submit::check(&state, &posted, user_id, Purpose::Pay, Some(order.id))?;
+            payment::pay(c, &order, &token, &DemoProvider, digits)
+        })
         .await?;
     let (kind, text) = match paid {
         Paid::Paid => ("ok", "Paid. Thank you! Your pickup code is below."),

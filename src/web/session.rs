@@ -19,6 +19,7 @@ const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 const CART_COUNT: &str = "cart_n";
 const USER: &str = "me";
+const CHECKOUT_PRODUCTS: &str = "co_ids";
 
 /// A message shown once on the next page (after a 303).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -63,6 +64,7 @@ impl TypedSession {
         let _ = self.0.remove(CSRF);
         let _ = self.0.remove(CART_COUNT);
         let _ = self.0.remove(USER);
+        let _ = self.0.remove(CHECKOUT_PRODUCTS);
         let _ = self.0.insert(SESSION, token.as_str());
     }
 
@@ -154,6 +156,19 @@ impl TypedSession {
         };
         if self.0.get::<KnownUser>(USER).ok().flatten().as_ref() != Some(&known) {
             let _ = self.0.insert(USER, known);
+        }
+    }
+
+    /// The products the checkout page last showed selected: what the checkout POST queues for at
+    /// the hot-product gate before its transaction (which reads the cart itself, so a stale list
+    /// only puts the buyer in the wrong queue, never changes the order).
+    pub fn checkout_products(&self) -> Option<Vec<i64>> {
+        self.0.get::<Vec<i64>>(CHECKOUT_PRODUCTS).ok().flatten()
+    }
+
+    pub fn set_checkout_products(&self, ids: Vec<i64>) {
+        if self.checkout_products().as_ref() != Some(&ids) {
+            let _ = self.0.insert(CHECKOUT_PRODUCTS, ids);
         }
     }
 
