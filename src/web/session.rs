@@ -10,6 +10,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use std::future::{ready, Ready};
 
+use crate::i18n::Msg;
 use crate::shop::sessions::SessionToken;
 
 const SESSION: &str = "sid";
@@ -22,7 +23,7 @@ const CART_COUNT: &str = "cart_n";
 pub struct Flash {
     /// `ok`, `info` or `error`: picks the colour.
     pub kind: String,
-    pub text: String,
+    pub text: Msg,
     /// A link after the text ("View cart (3)").
     #[serde(default)]
     pub link: Option<FlashLink>,
@@ -31,7 +32,7 @@ pub struct Flash {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FlashLink {
     pub href: String,
-    pub text: String,
+    pub text: Msg,
 }
 
 pub struct TypedSession(Session);
@@ -72,23 +73,23 @@ impl TypedSession {
         self.0.get::<String>(CSRF).ok().flatten()
     }
 
-    pub fn flash(&self, kind: &str, text: impl Into<String>) {
+    pub fn flash(&self, kind: &str, text: Msg) {
         let _ = self.0.insert(
             FLASH,
             Flash {
                 kind: kind.to_string(),
-                text: text.into(),
+                text,
                 link: None,
             },
         );
     }
 
-    pub fn flash_with_link(&self, kind: &str, text: impl Into<String>, link: FlashLink) {
+    pub fn flash_with_link(&self, kind: &str, text: Msg, link: FlashLink) {
         let _ = self.0.insert(
             FLASH,
             Flash {
                 kind: kind.to_string(),
-                text: text.into(),
+                text,
                 link: Some(link),
             },
         );

@@ -11,6 +11,7 @@ mod fixtures;
 mod helpers;
 mod hostile;
 mod invariants;
+mod languages;
 mod live;
 mod login_burst;
 
