@@ -29,6 +29,8 @@ struct ErrorPage<'a> {
     /// Where the way back leads: the shop, or the counter for a page of the counter.
     area: Area,
     locale: Locale,
+    /// Where the footer's language switch comes back to.
+    here: &'a str,
 }
 
 impl ErrorPage<'_> {
@@ -37,6 +39,10 @@ impl ErrorPage<'_> {
     }
     fn lang(&self) -> &'static str {
         self.locale.tag()
+    }
+    fn switch_href(&self, to: &str) -> String {
+        let query = serde_urlencoded::to_string([("next", self.here)]).unwrap_or_default();
+        format!("/lang/{to}?{query}")
     }
 }
 
@@ -82,7 +88,7 @@ impl ResponseError for AppError {
 
     /// In the default language: the `error_pages` middleware renders it again in the request's.
     fn error_response(&self) -> HttpResponse {
-        self.page_response(Area::Shop, Locale::default())
+        self.page_response(Area::Shop, Locale::default(), "/")
     }
 }
 
@@ -98,7 +104,7 @@ impl AppError {
     }
 
     /// The error page in the layout of an area, with its status and Retry-After.
-    pub fn page_response(&self, area: Area, locale: Locale) -> HttpResponse {
+    pub fn page_response(&self, area: Area, locale: Locale, here: &str) -> HttpResponse {
         let status = self.status_code();
         if let AppError::LoginRequired { next } = self {
             let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
@@ -114,6 +120,7 @@ impl AppError {
             message: &message,
             area,
             locale,
+            here,
         };
         let body = page.render().unwrap_or_else(|_| {
             format!(
@@ -149,6 +156,7 @@ pub async fn error_pages(
         Area::Shop
     };
     let locale = super::locale::of_request(req.request());
+    let here = super::locale::here(req.request());
     // (The request must not be cloned before routing: the router needs it to itself.)
     let res = next.call(req).await?;
     let page = res
@@ -158,7 +166,7 @@ pub async fn error_pages(
         .filter(|e| !matches!(e, AppError::LoginRequired { .. }))
         .map(|e| {
             e.log();
-            e.page_response(area, locale)
+            e.page_response(area, locale, &here)
         });
     Ok(match page {
         Some(page) => ServiceResponse::new(res.request().clone(), page),

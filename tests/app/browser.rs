@@ -38,6 +38,16 @@ impl Browser {
 
     /// The same with the browser's language (`Accept-Language`) set, e.g. `zh-CN`.
     pub async fn start_in(width: u32, height: u32, lang: &str) -> Browser {
+        Browser::launch(width, height, lang, false).await
+    }
+
+    /// A phone: headless Chromium keeps a window at least 500 px wide, so a narrower width is
+    /// emulated (the page's viewport is then exactly `width` CSS pixels).
+    pub async fn phone_in(width: u32, height: u32, lang: &str) -> Browser {
+        Browser::launch(width, height, lang, true).await
+    }
+
+    async fn launch(width: u32, height: u32, lang: &str, emulate: bool) -> Browser {
         let driver_bin =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -67,6 +77,12 @@ impl Browser {
                 "prefs": { "intl.accept_languages": lang }
             }
         });
+        let mut caps = caps;
+        if emulate {
+            caps["goog:chromeOptions"]["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 }
+            });
+        }
         let caps = match caps {
             serde_json::Value::Object(map) => map,
             _ => unreachable!(),

@@ -5,6 +5,7 @@
 
 mod browser;
 mod browser_counter;
+mod browser_languages;
 mod browser_live;
 mod browser_screens;
 mod fixtures;
