@@ -8,6 +8,12 @@
 //!
 //! DATABASE_URL names a server (scripts/bench starts a throw-away one); the benchmark creates and
 //! drops its own `bench_*` database there.
+//!
+//! With `--cluster-dir DIR` (`scripts/bench flash_sale --cluster`) it drives the running cluster of
+//! `scripts/cluster up` instead: buyers and the clerk go through its HAProxy, the app CPU is summed
+//! over its instances and the database's CPU and commands over its nodes, and transaction reruns
+//! (certification, deadlock, lock wait) are read from the instances' /metrics. Its names are
+//! tagged per run, so the cluster's database keeps several runs side by side.
 
 mod common;
 
@@ -58,6 +64,78 @@ struct Args {
     /// How long each ceiling measurement runs.
     #[arg(long, default_value_t = 5)]
     ceiling_seconds: u64,
+    /// Drive the running cluster described by DIR/cluster.env (`scripts/cluster up`) instead of
+    /// starting the app.
+    #[arg(long, conflicts_with = "app")]
+    cluster_dir: Option<std::path::PathBuf>,
+}
+
+/// What the sale runs against: an app binary the bench starts, or a running cluster.
+enum Target {
+    Binary(std::path::PathBuf),
+    Cluster {
+        /// HAProxy.
+        base: String,
+        /// The instances' own addresses (their /metrics).
+        instances: Vec<String>,
+        app_pids: Vec<u32>,
+        /// Every node's server URL (no database name).
+        nodes: Vec<String>,
+    },
+}
+
+impl Target {
+    /// From DIR/cluster.env and the instances' pid files (written by `scripts/cluster up`).
+    fn cluster(dir: &std::path::Path) -> Result<Target, String> {
+        let env = std::fs::read_to_string(dir.join("cluster.env")).map_err(|e| {
+            format!(
+                "{}: {e} (start one with scripts/cluster up)",
+                dir.join("cluster.env").display()
+            )
+        })?;
+        let value = |key: &str| -> Result<Vec<String>, String> {
+            env.lines()
+                .find_map(|l| l.strip_prefix(&format!("{key}=")))
+                .map(|v| {
+                    v.trim_matches('"')
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect()
+                })
+                .ok_or(format!("{key} missing in cluster.env"))
+        };
+        let instances = value("CLUSTER_APP_URLS")?;
+        let app_pids = (1..=instances.len())
+            .filter_map(|n| std::fs::read_to_string(dir.join(format!("app{n}.pid"))).ok())
+            .filter_map(|p| p.trim().parse().ok())
+            .collect();
+        Ok(Target::Cluster {
+            base: value("CLUSTER_URL")?.concat(),
+            instances,
+            app_pids,
+            nodes: value("CLUSTER_DB_URLS")?,
+        })
+    }
+}
+
+/// Transaction reruns by cause, summed over the instances' /metrics.
+async fn reruns(instances: &[String]) -> BTreeMap<String, f64> {
+    let series = "shopcounter_transaction_reruns_total{cause=\"";
+    let mut sum = BTreeMap::new();
+    for base in instances {
+        let Ok(res) = reqwest::get(format!("{base}/metrics")).await else {
+            continue;
+        };
+        for line in res.text().await.unwrap_or_default().lines() {
+            let Some(rest) = line.strip_prefix(series) else {
+                continue;
+            };
+            if let Some((cause, value)) = rest.split_once("\"} ") {
+                *sum.entry(cause.to_string()).or_insert(0.0) += value.parse::<f64>().unwrap_or(0.0);
+            }
+        }
+    }
+    sum
 }
 
 /// The value of `<input name="NAME" value="...">` (our templates put name before value).
@@ -439,13 +517,13 @@ fn database_ceiling(
     )
 }
 
-fn create_users(conn: &mut MysqlConnection, n: usize) -> Result<(), AppError> {
+fn create_users(conn: &mut MysqlConnection, n: usize, tag: &str) -> Result<(), AppError> {
     use shopcounter::db::schema::users;
     let hash = hash_password(PASSWORD)?;
     let rows: Vec<_> = (0..n)
         .map(|i| {
             (
-                users::username.eq(format!("buyer{i:04}")),
+                users::username.eq(format!("buyer{tag}{i:04}")),
                 users::display_name.eq(format!("Buyer {i}")),
                 users::password_hash.eq(hash.clone()),
                 users::role.eq(Role::Customer),
@@ -523,6 +601,49 @@ fn server_commands(conn: &mut MysqlConnection) -> u64 {
             .sum()
     })
     .unwrap_or(0)
+}
+
+/// The database servers the sale runs on (one, or every node of a cluster): their commands and
+/// CPU summed.
+struct Servers {
+    conns: Vec<MysqlConnection>,
+    pids: Vec<u32>,
+}
+
+impl Servers {
+    fn connect(urls: &[String]) -> Servers {
+        let mut conns: Vec<MysqlConnection> = urls
+            .iter()
+            .map(|u| MysqlConnection::establish(u).unwrap_or_else(|e| panic!("{u}: {e}")))
+            .collect();
+        let pids = conns.iter_mut().filter_map(mariadbd_pid).collect();
+        Servers { conns, pids }
+    }
+
+    /// How many commands reading [`Servers::commands`] itself adds (one per server).
+    fn len(&self) -> u64 {
+        self.conns.len() as u64
+    }
+
+    fn commands(&mut self) -> u64 {
+        self.conns.iter_mut().map(server_commands).sum()
+    }
+
+    /// Every server's CPU; None unless every one runs on this machine.
+    fn cpu(&self) -> Option<Duration> {
+        if self.pids.len() < self.conns.len() {
+            return None;
+        }
+        cpu_total(&self.pids)
+    }
+}
+
+/// CPU time of several processes together; None if there are none or any is gone.
+fn cpu_total(pids: &[u32]) -> Option<Duration> {
+    if pids.is_empty() {
+        return None;
+    }
+    pids.iter().map(|&p| cpu_of(p)).sum()
 }
 
 /// What one binary's sale measured.
@@ -614,13 +735,30 @@ async fn main() {
     };
     let mut results = Vec::new();
     let mut broken = 0;
-    for (n, app) in apps.iter().enumerate() {
+    if let Some(dir) = &args.cluster_dir {
+        let target = Target::cluster(dir).unwrap_or_else(|e| {
+            eprintln!("flash_sale: {e}");
+            std::process::exit(1)
+        });
+        let Target::Cluster { nodes, .. } = &target else {
+            unreachable!()
+        };
+        // The cluster's database, read at node 1 (waiting for what the others committed).
+        let url = format!("{}/shopcounter", nodes[0]);
+        let m = run(&args, &target, &url, true).await;
+        broken += m.broken;
+    }
+    for (n, app) in apps
+        .iter()
+        .enumerate()
+        .filter(|_| args.cluster_dir.is_none())
+    {
         let bench_db = BenchDb::create().unwrap_or_else(|e| {
             eprintln!("flash_sale: {e}");
             std::process::exit(1)
         });
         let last = n + 1 == apps.len();
-        let m = run(&args, app, &bench_db.url, last).await;
+        let m = run(&args, &Target::Binary(app.clone()), &bench_db.url, last).await;
         broken += m.broken;
         results.push(m);
         drop(bench_db);
@@ -765,25 +903,41 @@ async fn start_app(
 }
 
 /// Runs the sale (and a clerk beside it) against one binary; prints its figures.
-async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) -> Measured {
-    let label = bin
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|d| {
-            format!(
-                "{}/{}",
-                d.to_string_lossy(),
-                bin.file_name().unwrap_or_default().to_string_lossy()
-            )
-        })
-        .unwrap_or_else(|| bin.display().to_string());
+async fn run(args: &Args, target: &Target, url: &str, with_ceiling: bool) -> Measured {
+    let label = match target {
+        Target::Binary(bin) => bin
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|d| {
+                format!(
+                    "{}/{}",
+                    d.to_string_lossy(),
+                    bin.file_name().unwrap_or_default().to_string_lossy()
+                )
+            })
+            .unwrap_or_else(|| bin.display().to_string()),
+        Target::Cluster { instances, .. } => {
+            format!("cluster ({} instances behind HAProxy)", instances.len())
+        }
+    };
     let mut conn = MysqlConnection::establish(url).expect("connect");
+    if matches!(target, Target::Cluster { .. }) {
+        conn.batch_execute("SET SESSION wsrep_sync_wait = 1")
+            .expect("wsrep_sync_wait");
+    }
     db::migrate(&mut conn).expect("migrate");
     let version = sql_version(&mut conn);
+    // The cluster's database holds the demo shop and earlier runs: this run's names are its own.
+    let tag = format!("{:05x}", rand::random::<u32>() & 0xf_ffff);
     let store_id =
         match create_store(&mut conn, "SH01", "North Store", "12 North Road").expect("store") {
             CreateStore::Created(id) => id,
-            CreateStore::CodeTaken => unreachable!(),
+            CreateStore::CodeTaken => {
+                shopcounter::shop::stores::by_code(&mut conn, "SH01")
+                    .expect("store")
+                    .expect("SH01")
+                    .id
+            }
         };
     let product =
         |conn: &mut MysqlConnection, sku: &str, name: &str, price_cents: i64, stock: i32| {
@@ -806,14 +960,16 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
                 CreateProduct::SkuTaken => unreachable!(),
             }
         };
-    let hot = product(&mut conn, "HOT", "Limited Teapot", 1999, args.stock);
-    let ceiling_product = product(&mut conn, "CEILING", "Ceiling row", 1999, 100_000_000);
-    let clerk_product = product(&mut conn, "PICKUP", "Counter parcel", 500, 1_000_000);
-    create_users(&mut conn, args.buyers).expect("users");
+    let sku = |name: &str| format!("{name}-{tag}");
+    let hot = product(&mut conn, &sku("HOT"), "Limited Teapot", 1999, args.stock);
+    let ceiling_product = product(&mut conn, &sku("CEILING"), "Ceiling row", 1999, 100_000_000);
+    let clerk_product = product(&mut conn, &sku("PICKUP"), "Counter parcel", 500, 1_000_000);
+    create_users(&mut conn, args.buyers, &tag).expect("users");
+    let clerk_name = format!("clerk{tag}");
     let walk_in = match shopcounter::shop::accounts::create_account(
         &mut conn,
         &shopcounter::shop::accounts::NewAccount {
-            username: "walkin",
+            username: &format!("walkin{tag}"),
             password: PASSWORD,
             display_name: "Walk-in",
             role: Role::Customer,
@@ -828,7 +984,7 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
     shopcounter::shop::accounts::create_account(
         &mut conn,
         &shopcounter::shop::accounts::NewAccount {
-            username: "clerk",
+            username: &clerk_name,
             password: PASSWORD,
             display_name: "Clerk",
             role: Role::Staff,
@@ -848,9 +1004,27 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
         Vec::new()
     };
 
-    let (mut child, base) = start_app(bin, url, args.pool).await;
-    let app_pid = child.id();
-    let db_pid = mariadbd_pid(&mut conn);
+    let (mut child, base, app_pids, mut servers, instances) = match target {
+        Target::Binary(bin) => {
+            let (child, base) = start_app(bin, url, args.pool).await;
+            let pids = vec![child.id()];
+            let servers = Servers::connect(&[url.to_string()]);
+            (Some(child), base.clone(), pids, servers, vec![base])
+        }
+        Target::Cluster {
+            base,
+            instances,
+            app_pids,
+            nodes,
+        } => (
+            None,
+            base.clone(),
+            app_pids.clone(),
+            Servers::connect(nodes),
+            instances.clone(),
+        ),
+    };
+    let reruns_before = reruns(&instances).await;
     println!(
         "\n== {label}: flash sale, {} buyers, {} units of one product, pool {}, admission {} per product, {} CPUs, {}",
         args.buyers,
@@ -864,10 +1038,10 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
     let mut logins = Vec::new();
     let gate = Arc::new(tokio::sync::Semaphore::new(8));
     for i in 0..args.buyers {
-        let (base, gate) = (base.clone(), Arc::clone(&gate));
+        let (base, gate, name) = (base.clone(), Arc::clone(&gate), format!("buyer{tag}{i:04}"));
         logins.push(tokio::spawn(async move {
             let _p = gate.acquire().await;
-            Buyer::log_in(&base, &format!("buyer{i:04}")).await
+            Buyer::log_in(&base, &name).await
         }));
     }
     let mut buyers = Vec::new();
@@ -875,7 +1049,7 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
         buyers.push(l.await.expect("login task").expect("login"));
     }
     let clerk = Clerk {
-        buyer: Buyer::log_in_at(&base, "clerk", "/counter")
+        buyer: Buyer::log_in_at(&base, &clerk_name, "/counter")
             .await
             .expect("clerk login"),
     };
@@ -890,20 +1064,20 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
     let mut codes = codes.into_iter();
     let calibration = 10.min(codes.len());
     let (c0, a0, d0) = (
-        server_commands(&mut conn),
-        cpu_of(app_pid).unwrap_or_default(),
-        db_pid.and_then(cpu_of).unwrap_or_default(),
+        servers.commands(),
+        cpu_total(&app_pids).unwrap_or_default(),
+        servers.cpu().unwrap_or_default(),
     );
     for code in codes.by_ref().take(calibration) {
         clerk.serve(&code).await.expect("clerk cycle");
     }
     let (c1, a1, d1) = (
-        server_commands(&mut conn),
-        cpu_of(app_pid).unwrap_or_default(),
-        db_pid.and_then(cpu_of).unwrap_or_default(),
+        servers.commands(),
+        cpu_total(&app_pids).unwrap_or_default(),
+        servers.cpu().unwrap_or_default(),
     );
     let per_cycle = |total: f64| total / calibration.max(1) as f64;
-    let cycle_commands = per_cycle(c1.saturating_sub(c0 + 1) as f64);
+    let cycle_commands = per_cycle(c1.saturating_sub(c0 + servers.len()) as f64);
     let cycle_app = per_cycle((a1.saturating_sub(a0)).as_secs_f64());
     let cycle_db = per_cycle((d1.saturating_sub(d0)).as_secs_f64());
     if calibration > 0 {
@@ -948,9 +1122,9 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
             t
         })
     };
-    let commands_before = server_commands(&mut conn);
-    let app_before = cpu_of(app_pid).unwrap_or_default();
-    let db_before = db_pid.and_then(cpu_of);
+    let commands_before = servers.commands();
+    let app_before = cpu_total(&app_pids).unwrap_or_default();
+    let db_before = servers.cpu();
     barrier.wait().await;
     let started = Instant::now();
     for t in tasks {
@@ -958,13 +1132,19 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
     }
     let all_done = started.elapsed();
     stop.store(true, Ordering::Relaxed);
-    let app_after = cpu_of(app_pid).unwrap_or_default();
-    let db_after = db_pid.and_then(cpu_of);
-    let commands_after = server_commands(&mut conn);
+    let app_after = cpu_total(&app_pids).unwrap_or_default();
+    let db_after = servers.cpu();
+    let commands_after = servers.commands();
+    let reruns_after = reruns(&instances).await;
     let mut clerk_tally = clerk_task.await.expect("clerk");
-    let rss = peak_rss_mib(app_pid);
-    let _ = child.kill();
-    let _ = child.wait();
+    let rss = app_pids
+        .iter()
+        .filter_map(|&p| peak_rss_mib(p))
+        .reduce(f64::max);
+    if let Some(child) = child.as_mut() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 
     let mut t = match Arc::try_unwrap(tally).map(|m| m.into_inner()) {
         Ok(Ok(t)) => t,
@@ -1000,6 +1180,17 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
         "  sold-out answers (409, expected once per buyer): {}",
         t.sold_out_answers
     );
+    let per_order = |cause: &str| {
+        let n = reruns_after.get(cause).copied().unwrap_or(0.0)
+            - reruns_before.get(cause).copied().unwrap_or(0.0);
+        format!("{n:.0} ({:.3} per order)", n / (t.orders.max(1) as f64))
+    };
+    println!(
+        "  transaction reruns: certification {}, deadlock {}, lock wait {}",
+        per_order("certification"),
+        per_order("deadlock"),
+        per_order("lock_wait")
+    );
     let errors: u64 = t.errors.values().sum();
     if t.errors.is_empty() {
         println!("  errors by status: none");
@@ -1026,8 +1217,8 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
         ms(percentile(&clerk_tally.hand_over, 99.0)),
     );
     let purchases = t.orders.max(1) as f64;
-    let commands =
-        commands_after.saturating_sub(commands_before + 1) as f64 - cycle_commands * cycles as f64;
+    let commands = commands_after.saturating_sub(commands_before + servers.len()) as f64
+        - cycle_commands * cycles as f64;
     let app_cpu = (app_after.saturating_sub(app_before)).as_secs_f64() - cycle_app * cycles as f64;
     let db_cpu = match (db_before, db_after) {
         (Some(b), Some(a)) => Some((a.saturating_sub(b)).as_secs_f64() - cycle_db * cycles as f64),
@@ -1066,19 +1257,21 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
         ),
         0,
     );
+    // A buyer whose checkout was refused (busy) still has the unit in the cart and adds one
+    // more, so an order may hold two units: count units, and orders against orders.
+    let hot_orders = sql_i64(
+        &mut conn,
+        &format!("SELECT COUNT(*) FROM order_lines WHERE product_id = {hot}"),
+    );
     check(
-        "orders = units (1 each)",
+        "units in orders of the hot product",
         sql_i64(
             &mut conn,
-            &format!("SELECT COUNT(*) FROM order_lines WHERE product_id = {hot}"),
+            &format!("SELECT SUM(quantity) FROM order_lines WHERE product_id = {hot}"),
         ),
         i64::from(args.stock),
     );
-    check(
-        "orders counted by the buyers",
-        t.orders as i64,
-        i64::from(args.stock),
-    );
+    check("orders counted by the buyers", t.orders as i64, hot_orders);
     check(
         "hot orders paid",
         sql_i64(
@@ -1088,11 +1281,10 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
                  WHERE l.product_id = {hot} AND p.status = 'captured'"
             ),
         ),
-        i64::from(args.stock),
+        hot_orders,
     );
 
     if with_ceiling {
-        let first_user = sql_i64(&mut conn, "SELECT MIN(id) FROM users");
         println!("\ndatabase ceiling (order INSERT + conditional stock UPDATE + movement INSERT, COMMIT; one hot row)");
         let mut best = 0.0f64;
         let mut sizes = vec![args.buyers];
@@ -1105,13 +1297,24 @@ async fn run(args: &Args, bin: &std::path::Path, url: &str, with_ceiling: bool) 
                 conns,
                 args.ceiling_seconds,
                 ceiling_product,
-                first_user,
+                walk_in,
                 store_id,
             );
             println!(
                 "  {conns} connections: {ceiling:.0} commits/s ({conflicts} lock conflicts retried)"
             );
             best = best.max(ceiling);
+        }
+        if matches!(target, Target::Cluster { .. }) {
+            // The cluster's database stays: take the ceiling's bare orders (no lines) and its
+            // row out again, so the invariants hold for the next run and the demo shop.
+            conn.batch_execute(&format!(
+                "DELETE FROM orders WHERE user_id = {walk_in} \
+                   AND NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.id); \
+                 DELETE FROM stock_movements WHERE product_id = {ceiling_product}; \
+                 DELETE FROM products WHERE id = {ceiling_product};"
+            ))
+            .expect("removing the ceiling's rows");
         }
         println!(
             "\nratio app/ceiling (this binary): {:.2} ({rate:.0} / {best:.0})",

@@ -3,7 +3,7 @@
 
 # Every package named up front: a missing one found later (libmariadb-dev-compat) would rebuild diesel.
 RUN_PACKAGES=(mariadb-server mariadb-client libmariadb-dev libmariadb-dev-compat pkg-config libssl-dev gcc)
-TEST_PACKAGES=(chromium chromium-driver zbar-tools librsvg2-bin)
+TEST_PACKAGES=(chromium chromium-driver zbar-tools librsvg2-bin fonts-noto-cjk)
 # scripts/cluster: Galera replication, mariabackup SST (with socat), the load balancer.
 CLUSTER_PACKAGES=(galera-4 mariadb-backup socat haproxy)
 

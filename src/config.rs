@@ -35,6 +35,8 @@ pub struct Settings {
     pub cookie_secure: bool,
     pub shop_utc_offset: FixedOffset,
     pub currency_symbol: String,
+    /// The language when neither the `lang` cookie nor `Accept-Language` names one (`DEFAULT_LOCALE`).
+    pub default_locale: crate::i18n::Locale,
     pub db_pool_size: u32,
     /// Deadline of a request's database work (`DB_TIMEOUT`, seconds): after it the request is
     /// answered 503 and its connection is thrown away.
@@ -166,6 +168,11 @@ impl Settings {
                 )
             })?,
         };
+        let default_locale = match var("DEFAULT_LOCALE") {
+            None => crate::i18n::Locale::default(),
+            Some(v) => crate::i18n::Locale::parse_setting(&v)
+                .ok_or_else(|| bad("DEFAULT_LOCALE", format!("expected zh-CN or en, got {v:?}")))?,
+        };
         Ok(Settings {
             database_url,
             bind,
@@ -199,6 +206,7 @@ impl Settings {
             shop_utc_offset,
             currency_symbol: var("CURRENCY_SYMBOL")
                 .unwrap_or_else(|| default::CURRENCY_SYMBOL.to_string()),
+            default_locale,
             db_pool_size: parse_var(
                 "DB_POOL_SIZE",
                 crate::db::default_pool_size(),
@@ -236,6 +244,7 @@ impl Settings {
             cookie_secure: false,
             shop_utc_offset: default_offset(),
             currency_symbol: default::CURRENCY_SYMBOL.to_string(),
+            default_locale: crate::i18n::Locale::default(),
             // Smaller than a server's: many test apps share one database server.
             db_pool_size: 16,
             db_timeout: std::time::Duration::from_secs(default::DB_TIMEOUT_SECONDS),

@@ -7,23 +7,25 @@
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use crate::i18n::Msg;
+
 #[derive(thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
     /// Bad input that has no form to show it on (400).
     #[error("{0}")]
-    Invalid(String),
+    Invalid(Msg),
     /// The request no longer fits the state of things, e.g. an expired form (409).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Msg),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Msg),
     /// Anonymous user on a page that needs a login: 303 to /login?next=…
     #[error("login required")]
     LoginRequired { next: String },
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Msg),
     #[error("request body too large")]
     PayloadTooLarge,
     /// The database does not answer (down, restarting, pool exhausted): 503, recovers by itself.

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use shopcounter::config::Settings;
 use shopcounter::db::{self, Db};
 use shopcounter::domain::Role;
+use shopcounter::i18n::Locale;
 use shopcounter::shop::accounts::{self, CreateAccount, NewAccount};
 use shopcounter::shop::catalog::{CreateProduct, NewProduct};
 use shopcounter::shop::products::add_product;
@@ -144,9 +145,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SeedDemo => with_conn(&settings, |conn| {
             db::migrate(conn)?;
             seed::seed_demo(conn).context("seeding the demo shop")?;
-            println!("Demo shop ready. Logins (username / password):");
+            let locale = settings.default_locale;
+            println!("{}", locale.t("demo-ready"));
             for (u, p, what) in seed::DEMO_LOGINS {
-                println!("  {u:<8} / {p:<18} {what}");
+                println!("  {u:<8} / {p:<18} {}", locale.msg(what));
             }
             Ok(())
         }),
@@ -172,7 +174,7 @@ fn store_command(conn: &mut diesel::MysqlConnection, command: StoreCommand) -> a
         name,
         address,
     } = command;
-    stores::validate_code(&code).map_err(|m| anyhow::anyhow!("--code: {m}"))?;
+    stores::validate_code(&code).map_err(|m| anyhow::anyhow!("--code: {}", Locale::En.msg(&m)))?;
     if name.trim().is_empty() {
         anyhow::bail!("--name: must not be empty");
     }
@@ -197,8 +199,10 @@ fn user_command(conn: &mut diesel::MysqlConnection, command: UserCommand) -> any
     } = command;
     let role = Role::parse(&role)
         .ok_or_else(|| anyhow::anyhow!("--role: must be customer, staff or admin"))?;
-    accounts::validate_username(&username).map_err(|m| anyhow::anyhow!("--username: {m}"))?;
-    accounts::validate_password(&password).map_err(|m| anyhow::anyhow!("--password: {m}"))?;
+    accounts::validate_username(&username)
+        .map_err(|m| anyhow::anyhow!("--username: {}", Locale::En.msg(&m)))?;
+    accounts::validate_password(&password)
+        .map_err(|m| anyhow::anyhow!("--password: {}", Locale::En.msg(&m)))?;
     let store_id = match (role, store) {
         (Role::Staff, Some(code)) => Some(
             stores::by_code(conn, &code)

@@ -57,8 +57,7 @@ impl Application {
                             if matches!(e, actix_web::error::UrlencodedError::Overflow { .. }) {
                                 AppError::PayloadTooLarge.into()
                             } else {
-                                AppError::Invalid("The form was incomplete or malformed.".into())
-                                    .into()
+                                AppError::Invalid(crate::msg!("error-form-malformed")).into()
                             }
                         }),
                 )
@@ -71,7 +70,7 @@ impl Application {
                 // Innermost: a guarded page's deferred session check, before the error pages.
                 .wrap(from_fn(crate::web::auth::check_deferred_identity))
                 .wrap(from_fn(same_origin_only))
-                .wrap(from_fn(crate::web::error_page::counter_error_pages))
+                .wrap(from_fn(crate::web::error_page::error_pages))
                 .wrap(from_fn(head_as_get))
                 .wrap(sessions)
                 .wrap(from_fn(security_headers))
@@ -124,7 +123,7 @@ async fn same_origin_only(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let refuse = |req: ServiceRequest| {
-        let page = AppError::Forbidden("Requests from other sites are refused.".into());
+        let page = AppError::Forbidden(crate::msg!("error-cross-site"));
         Ok(req.error_response(page))
     };
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);

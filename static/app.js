@@ -115,7 +115,9 @@
       var timer = setInterval(function () {
         if (!el.isConnected) { clearInterval(timer); return; }
         var s = Math.max(0, Math.round((end - Date.now()) / 1000));
-        el.textContent = s >= 60 ? Math.floor(s / 60) + " min " + (s % 60) + " s" : s + " s";
+        // The words come from the page (the catalog's pattern, with MM and SS for the numbers).
+        var long = el.dataset.formatLong || "MM min SS s", short = el.dataset.formatShort || "SS s";
+        el.textContent = (s >= 60 ? long.replace("MM", Math.floor(s / 60)) : short).replace("SS", s % 60);
         if (s === 0) {
           clearInterval(timer);
           var live = el.closest("[data-live]");

@@ -38,14 +38,14 @@ impl LookupOutcome {
     }
 
     /// Human text for the audit page.
-    pub const fn label(self) -> &'static str {
+    pub fn label(self) -> crate::i18n::Msg {
         match self {
-            LookupOutcome::Matched => "Matched",
-            LookupOutcome::Invalid => "Invalid code",
-            LookupOutcome::NotFound => "Not found",
-            LookupOutcome::WrongStore => "Another store",
-            LookupOutcome::AlreadyPickedUp => "Already picked up",
-            LookupOutcome::Cancelled => "Cancelled",
+            LookupOutcome::Matched => crate::msg!("lookup-matched"),
+            LookupOutcome::Invalid => crate::msg!("lookup-invalid"),
+            LookupOutcome::NotFound => crate::msg!("lookup-not-found"),
+            LookupOutcome::WrongStore => crate::msg!("lookup-wrong-store"),
+            LookupOutcome::AlreadyPickedUp => crate::msg!("lookup-already-picked-up"),
+            LookupOutcome::Cancelled => crate::msg!("lookup-cancelled"),
         }
     }
 }
@@ -74,7 +74,7 @@ mod tests {
     fn lookup_failures() {
         for o in LookupOutcome::ALL {
             assert_eq!(o.is_failure(), *o != LookupOutcome::Matched);
-            assert!(!o.label().is_empty());
+            assert!(!o.label().key.is_empty());
         }
     }
 }

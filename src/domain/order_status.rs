@@ -39,13 +39,13 @@ impl OrderStatus {
     ];
 
     /// Human text for customers and staff.
-    pub const fn label(self) -> &'static str {
+    pub fn label(self) -> crate::i18n::Msg {
         match self {
-            OrderStatus::PendingPayment => "Awaiting payment",
-            OrderStatus::Confirmed => "Confirmed — being prepared",
-            OrderStatus::Ready => "Ready for pickup",
-            OrderStatus::PickedUp => "Picked up",
-            OrderStatus::Cancelled => "Cancelled",
+            OrderStatus::PendingPayment => crate::msg!("status-pending-payment"),
+            OrderStatus::Confirmed => crate::msg!("status-confirmed"),
+            OrderStatus::Ready => crate::msg!("status-ready"),
+            OrderStatus::PickedUp => crate::msg!("status-picked-up"),
+            OrderStatus::Cancelled => crate::msg!("status-cancelled"),
         }
     }
 
@@ -81,11 +81,12 @@ mod tests {
 
     #[test]
     fn order_status_labels_and_rules() {
-        assert_eq!(OrderStatus::PendingPayment.label(), "Awaiting payment");
-        assert_eq!(OrderStatus::Confirmed.label(), "Confirmed — being prepared");
-        assert_eq!(OrderStatus::Ready.label(), "Ready for pickup");
-        assert_eq!(OrderStatus::PickedUp.label(), "Picked up");
-        assert_eq!(OrderStatus::Cancelled.label(), "Cancelled");
+        let en = |s: OrderStatus| crate::i18n::Locale::En.msg(&s.label());
+        assert_eq!(en(OrderStatus::PendingPayment), "Awaiting payment");
+        assert_eq!(en(OrderStatus::Confirmed), "Confirmed — being prepared");
+        assert_eq!(en(OrderStatus::Ready), "Ready for pickup");
+        assert_eq!(en(OrderStatus::PickedUp), "Picked up");
+        assert_eq!(en(OrderStatus::Cancelled), "Cancelled");
         let active: Vec<_> = OrderStatus::ALL
             .iter()
             .filter(|s| s.has_active_pickup_code())

@@ -27,12 +27,12 @@ text_enum!(MovementReason {
 
 impl MovementReason {
     /// Human text for the ledger page.
-    pub const fn label(self) -> &'static str {
+    pub fn label(self) -> crate::i18n::Msg {
         match self {
-            MovementReason::Sale => "Sale",
-            MovementReason::Release => "Released (cancelled or expired)",
-            MovementReason::Adjustment => "Adjustment",
-            MovementReason::Restock => "Restock",
+            MovementReason::Sale => crate::msg!("movement-sale"),
+            MovementReason::Release => crate::msg!("movement-release"),
+            MovementReason::Adjustment => crate::msg!("movement-adjustment"),
+            MovementReason::Restock => crate::msg!("movement-restock"),
         }
     }
 }
@@ -45,6 +45,8 @@ mod tests {
     #[test]
     fn round_trips_and_labels() {
         check_round_trip!(MovementReason, ["sale", "release", "adjustment", "restock"]);
-        assert!(MovementReason::ALL.iter().all(|r| !r.label().is_empty()));
+        assert!(MovementReason::ALL
+            .iter()
+            .all(|r| !r.label().key.is_empty()));
     }
 }

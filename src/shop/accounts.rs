@@ -1,6 +1,8 @@
 //! Accounts: users, passwords (argon2id), login with per-account throttling, session epochs
 //! (the session records themselves are in `shop::sessions`).
 
+use crate::i18n::Msg;
+use crate::msg;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -47,22 +49,22 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 }
 
 /// Checks a username against the rules shown on the register form.
-pub fn validate_username(username: &str) -> Result<(), String> {
+pub fn validate_username(username: &str) -> Result<(), Msg> {
     let ok_chars = username
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     if !(3..=32).contains(&username.len()) || !ok_chars {
-        return Err("Use 3 to 32 letters, digits, dots, dashes or underscores.".into());
+        return Err(msg!("username-rule"));
     }
     Ok(())
 }
 
-pub fn validate_password(password: &str) -> Result<(), String> {
+pub fn validate_password(password: &str) -> Result<(), Msg> {
     if password.chars().count() < 8 {
-        return Err("Use at least 8 characters.".into());
+        return Err(msg!("password-too-short"));
     }
     if password.len() > 256 {
-        return Err("Use at most 256 characters.".into());
+        return Err(msg!("password-too-long"));
     }
     Ok(())
 }

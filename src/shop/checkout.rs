@@ -141,10 +141,7 @@ fn checkout_body(
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(Some(order_no)) => return Ok(Placed::AlreadySubmitted { order_no }),
         Consumed::AlreadyUsed(None) => {
-            return Err(AppError::Conflict(
-                "This form was already submitted. Please open your orders.".into(),
-            )
-            .into())
+            return Err(AppError::Conflict(crate::msg!("error-already-submitted")).into())
         }
     }
     // 2. The selected lines (and whether the store takes orders), read without locking, checked

@@ -26,7 +26,7 @@ pub struct Payment {
 /// One step in an order's life.
 #[derive(Debug, Clone)]
 pub struct Event {
-    pub what: &'static str,
+    pub what: crate::i18n::Msg,
     pub at: NaiveDateTime,
     /// Who did it (username), when the database knows.
     pub by: Option<String>,
@@ -43,12 +43,12 @@ pub enum CodeStatus {
 }
 
 impl CodeStatus {
-    pub const fn label(self) -> &'static str {
+    pub fn label(self) -> crate::i18n::Msg {
         match self {
-            CodeStatus::NotIssued => "not issued",
-            CodeStatus::Active => "active",
-            CodeStatus::Used => "used at hand-over",
-            CodeStatus::Void => "void (order cancelled)",
+            CodeStatus::NotIssued => crate::msg!("code-not-issued"),
+            CodeStatus::Active => crate::msg!("code-active"),
+            CodeStatus::Used => crate::msg!("code-used"),
+            CodeStatus::Void => crate::msg!("code-void"),
         }
     }
 }
@@ -114,7 +114,7 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
     };
 
     let mut timeline = vec![Event {
-        what: "Created",
+        what: crate::msg!("timeline-created"),
         at: order.created_at,
         by: Some(customer.clone()),
         note: (!order.note.is_empty()).then(|| format!("Note: {}", order.note)),
@@ -130,13 +130,13 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
     };
     match (order.paid_at, counter_payment) {
         (Some(at), _) => timeline.push(Event {
-            what: "Paid",
+            what: crate::msg!("timeline-paid"),
             at,
             by: payer,
             note: payment.as_ref().map(|p| format!("{} payment", p.method)),
         }),
         (None, Some(p)) => timeline.push(Event {
-            what: "Paid at the counter",
+            what: crate::msg!("timeline-paid-at-counter"),
             at: p.created_at,
             by: payer,
             note: None,
@@ -145,7 +145,7 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
     }
     if let Some(at) = order.ready_at {
         timeline.push(Event {
-            what: "Ready",
+            what: crate::msg!("timeline-ready"),
             at,
             by: username(conn, order.ready_by)?,
             note: None,
@@ -153,7 +153,7 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
     }
     if let Some(at) = order.picked_up_at {
         timeline.push(Event {
-            what: "Picked up",
+            what: crate::msg!("timeline-picked-up"),
             at,
             by: username(conn, order.picked_up_by)?,
             note: None,
@@ -162,7 +162,7 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
     if let Some(at) = order.cancelled_at {
         let by = username(conn, order.cancelled_by)?;
         timeline.push(Event {
-            what: "Cancelled",
+            what: crate::msg!("timeline-cancelled"),
             at,
             by: by.or_else(|| Some("the shop (automatic)".into())),
             note: order.cancel_reason.clone(),
@@ -170,7 +170,7 @@ pub fn order_detail(conn: &mut MysqlConnection, order_no: &str) -> Result<OrderD
     }
     if let Some(at) = payment.as_ref().and_then(|p| p.refunded_at) {
         timeline.push(Event {
-            what: "Refunded",
+            what: crate::msg!("timeline-refunded"),
             at,
             by: None,
             note: None,

@@ -6,29 +6,20 @@ use crate::db::in_transaction;
 use crate::db::schema::{products, users};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::accounts::{create_account, NewAccount};
 use crate::shop::catalog::{create_product, NewProduct};
 use crate::shop::stores::{by_code, create_store};
 
 /// The demo logins, printed by `seed-demo` and scripts/run.
-pub const DEMO_LOGINS: &[(&str, &str, &str)] = &[
-    (
-        "admin",
-        "admin-demo-pass",
-        "admin — stock, products, orders, stores, staff",
-    ),
-    (
-        "north",
-        "north-demo-pass",
-        "staff at North Store (SH01) — the counter",
-    ),
-    (
-        "harbour",
-        "harbour-demo-pass",
-        "staff at Harbour Store (SH02) — the counter",
-    ),
-    ("alice", "alice-demo-pass", "customer"),
-    ("bob", "bob-demo-pass", "customer"),
+/// The third part says who it is, in the catalog (`seed-demo` prints it in `DEFAULT_LOCALE`).
+pub const DEMO_LOGINS: &[(&str, &str, Msg)] = &[
+    ("admin", "admin-demo-pass", msg!("demo-login-admin")),
+    ("north", "north-demo-pass", msg!("demo-login-north")),
+    ("harbour", "harbour-demo-pass", msg!("demo-login-harbour")),
+    ("alice", "alice-demo-pass", msg!("demo-login-customer")),
+    ("bob", "bob-demo-pass", msg!("demo-login-customer")),
 ];
 
 const STORES: &[(&str, &str, &str)] = &[
@@ -53,8 +44,8 @@ const PRODUCTS: &[(&str, &str, &str, i64, i32)] = &[
     ),
     (
         "OOLONG",
-        "Oolong Tea 100 g",
-        "Tieguanyin oolong, lightly roasted.",
+        "铁观音乌龙茶 100 g",
+        "安溪铁观音，轻焙火。",
         7_200,
         20,
     ),
@@ -67,15 +58,15 @@ const PRODUCTS: &[(&str, &str, &str, i64, i32)] = &[
     ),
     (
         "CUPS-4",
-        "Tasting Cups (4)",
-        "Four small porcelain tasting cups.",
+        "白瓷品茗杯（4 只）",
+        "四只小巧的白瓷品茗杯。",
         5_600,
         15,
     ),
     (
         "KETTLE",
-        "Gooseneck Kettle",
-        "1 l stainless kettle with thermometer.",
+        "手冲细口壶",
+        "1 升不锈钢细口壶，带温度计。",
         25_900,
         5,
     ),
@@ -86,13 +77,7 @@ const PRODUCTS: &[(&str, &str, &str, i64, i32)] = &[
         5_900,
         30,
     ),
-    (
-        "BISCUITS",
-        "Almond Biscuits",
-        "Box of 12, baked this week.",
-        2_800,
-        50,
-    ),
+    ("BISCUITS", "杏仁酥", "一盒 12 块，本周现烤。", 2_800, 50),
     (
         "TOTE",
         "Canvas Tote Bag",
@@ -116,8 +101,8 @@ const PRODUCTS: &[(&str, &str, &str, i64, i32)] = &[
     ),
     (
         "GIFT-BOX",
-        "Gift Box",
-        "Two teas, a mug and biscuits, gift wrapped.",
+        "茶礼盒",
+        "两种茶、一只杯子和饼干，礼品包装。",
         18_800,
         10,
     ),

@@ -4,6 +4,7 @@
 //! [`user_of`] is the one query a request makes to learn who is asking: the session row, its user
 //! and the user's store in one `SELECT`, on whatever connection the caller holds.
 
+use crate::i18n::Msg;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rand::RngCore;
@@ -176,7 +177,7 @@ pub struct OpenSession {
 
 impl OpenSession {
     /// "Firefox on Linux": enough to recognise a device, not a fingerprint.
-    pub fn browser(&self) -> String {
+    pub fn browser(&self) -> Msg {
         browser_label(&self.user_agent)
     }
 }
@@ -236,7 +237,7 @@ fn clip(s: &str, max: usize) -> String {
 }
 
 /// The browser and system a user agent names, in words; "Unknown browser" otherwise.
-pub fn browser_label(ua: &str) -> String {
+pub fn browser_label(ua: &str) -> Msg {
     let browser = if ua.contains("Edg/") {
         "Edge"
     } else if ua.contains("OPR/") {
@@ -264,16 +265,20 @@ pub fn browser_label(ua: &str) -> String {
         ""
     };
     match (browser, system) {
-        ("", "") => "Unknown browser".into(),
-        ("", s) => format!("A browser on {s}"),
-        (b, "") => b.into(),
-        (b, s) => format!("{b} on {s}"),
+        ("", "") => crate::msg!("browser-unknown"),
+        ("", s) => crate::msg!("browser-on-system", system = s),
+        (b, "") => crate::msg!("browser-only", browser = b),
+        (b, s) => crate::msg!("browser-on", browser = b, system = s),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en(m: Msg) -> String {
+        crate::i18n::Locale::En.msg(&m)
+    }
 
     #[test]
     fn tokens_are_64_hex_digits_and_nothing_else_parses() {
@@ -288,12 +293,12 @@ mod tests {
     #[test]
     fn browser_labels_name_browser_and_system() {
         let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-        assert_eq!(browser_label(firefox), "Firefox on Linux");
+        assert_eq!(en(browser_label(firefox)), "Firefox on Linux");
         let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
-        assert_eq!(browser_label(chrome), "Chrome on Windows");
+        assert_eq!(en(browser_label(chrome)), "Chrome on Windows");
         let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
-        assert_eq!(browser_label(safari), "Safari on iOS");
-        assert_eq!(browser_label(""), "Unknown browser");
+        assert_eq!(en(browser_label(safari)), "Safari on iOS");
+        assert_eq!(en(browser_label("")), "Unknown browser");
     }
 
     #[test]

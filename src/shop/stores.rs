@@ -23,7 +23,7 @@ pub enum CreateStore {
 }
 
 /// Store codes are short upper-case letters and digits, e.g. `SH01`.
-pub fn validate_code(code: &str) -> Result<(), String> {
+pub fn validate_code(code: &str) -> Result<(), crate::i18n::Msg> {
     if (2..=16).contains(&code.len())
         && code
             .chars()
@@ -31,7 +31,7 @@ pub fn validate_code(code: &str) -> Result<(), String> {
     {
         Ok(())
     } else {
-        Err("Use 2 to 16 upper-case letters, digits or dashes, e.g. SH01.".into())
+        Err(crate::msg!("store-code-rule"))
     }
 }
 

@@ -22,8 +22,6 @@ pub enum Consumed {
     AlreadyUsed(Option<String>),
 }
 
-const REUSED_ELSEWHERE: &str = "This form has expired, please reload the page.";
-
 /// Inserts the token as the first statement of the effect's transaction. If another transaction is
 /// inserting the same token right now, InnoDB makes this insert wait for it; after its commit this
 /// sees the duplicate and replays, after its rollback this insert succeeds.
@@ -62,7 +60,7 @@ pub fn consume(
                 ))
                 .first(conn)?;
             if used_by != user_id || used_for != purpose || used_on != subject {
-                return Err(AppError::Conflict(REUSED_ELSEWHERE.into()));
+                return Err(AppError::Conflict(crate::msg!("error-form-reused")));
             }
             Ok(Consumed::AlreadyUsed(first_result))
         }

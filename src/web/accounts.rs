@@ -9,6 +9,8 @@ use super::csrf::Form;
 use super::page::{render, render_status, safe_next, see_other, Page};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::accounts::{self, CreateAccount, LoginCandidate, LoginOutcome, NewAccount};
 use crate::shop::sessions::{self, OpenSession};
 use crate::web::clock::shop_time;
@@ -37,7 +39,7 @@ struct LoginPage {
     page: Page,
     username: String,
     next: String,
-    error: Option<String>,
+    error: Option<Msg>,
 }
 
 #[derive(Template)]
@@ -46,8 +48,8 @@ struct RegisterPage {
     page: Page,
     username: String,
     display_name: String,
-    username_error: Option<String>,
-    password_error: Option<String>,
+    username_error: Option<Msg>,
+    password_error: Option<Msg>,
 }
 
 #[derive(Deserialize)]
@@ -70,7 +72,7 @@ async fn login_form(ctx: Ctx, q: web::Query<NextQuery>) -> Result<HttpResponse, 
         return Ok(see_other(landing(user.role)));
     }
     render(&LoginPage {
-        page: ctx.page("Log in"),
+        page: ctx.page(msg!("title-login")),
         username: String::new(),
         next: safe_next(q.next.as_deref()).unwrap_or_default(),
         error: None,
@@ -125,24 +127,19 @@ async fn login(
     }
     render_status(
         &LoginPage {
-            page: ctx.page("Log in"),
+            page: ctx.page(msg!("title-login")),
             username,
             next: safe_next(next.as_deref()).unwrap_or_default(),
-            error: Some(LOGIN_REFUSED.into()),
+            error: Some(msg!("login-refused")),
         },
         actix_web::http::StatusCode::UNAUTHORIZED,
     )
 }
 
-/// The one answer to every failed login — unknown name, wrong password, disabled or locked
-/// account — so the answer never tells which usernames exist.
-pub const LOGIN_REFUSED: &str =
-    "Wrong username or password. After 10 failed attempts an account is locked for 15 minutes.";
-
 #[get("/register")]
 async fn register_form(ctx: Ctx) -> Result<HttpResponse, AppError> {
     render(&RegisterPage {
-        page: ctx.page("Create an account"),
+        page: ctx.page(msg!("title-register")),
         username: String::new(),
         display_name: String::new(),
         username_error: None,
@@ -199,25 +196,20 @@ async fn register(
         match created {
             Some(token) => {
                 ctx.session.log_in(&token);
-                ctx.flash(
-                    "ok",
-                    format!(
-                        "Welcome, {}! Your account is ready.",
-                        if display_name.is_empty() {
-                            &username
-                        } else {
-                            &display_name
-                        }
-                    ),
-                );
+                let name = if display_name.is_empty() {
+                    &username
+                } else {
+                    &display_name
+                };
+                ctx.flash("ok", msg!("register-welcome", name = name));
                 return Ok(see_other("/"));
             }
-            None => username_error = Some("That username is taken. Please choose another.".into()),
+            None => username_error = Some(msg!("username-taken")),
         }
     }
     render_status(
         &RegisterPage {
-            page: ctx.page("Create an account"),
+            page: ctx.page(msg!("title-register")),
             username,
             display_name,
             username_error,
@@ -258,7 +250,7 @@ struct AccountPage {
 
 /// One open session as the account page shows it.
 struct SessionLine {
-    browser: String,
+    browser: Msg,
     started: String,
     last_seen: String,
     current: bool,
@@ -277,13 +269,13 @@ async fn account(req: HttpRequest, ctx: Ctx) -> Result<HttpResponse, AppError> {
         .await?;
     let offset = ctx.state.settings.shop_utc_offset;
     render(&AccountPage {
-        page: ctx.page("Your account"),
+        page: ctx.page(msg!("title-account")),
         sessions: open
             .iter()
             .map(|s| SessionLine {
                 browser: s.browser(),
-                started: shop_time(s.created_at, offset),
-                last_seen: shop_time(s.last_seen_at, offset),
+                started: shop_time(s.created_at, offset, ctx.locale),
+                last_seen: shop_time(s.last_seen_at, offset, ctx.locale),
                 current: s.current,
             })
             .collect(),

@@ -24,6 +24,8 @@ use super::session::TypedSession;
 use crate::db::{Lane, Prelude, RequestDb};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::{Locale, Msg};
+use crate::msg;
 use crate::shop::accounts::AuthUser;
 use crate::shop::sessions::{self, SessionToken, SessionUser};
 use crate::state::AppState;
@@ -36,6 +38,10 @@ pub struct Ctx {
     /// The request's database: the user was read on its connection, and every `db.run` of the
     /// handler runs on that same connection (one pool checkout per request).
     pub db: RequestDb,
+    /// The request's language (`web::locale`).
+    pub locale: Locale,
+    /// Where this page is fetched again (for the footer's language switch).
+    pub here: String,
     /// The check of the session's record still to come (a role guard that started from the
     /// cookie's remembered user), or None when the user was read before the handler.
     deferred: Option<Arc<Identity>>,
@@ -73,10 +79,12 @@ impl Ctx {
     }
 
     /// The layout data for a page: title, user, the flash message (taken) and the CSRF token.
-    pub fn page(&self, title: impl Into<String>) -> Page {
+    pub fn page(&self, title: Msg) -> Page {
         let user = self.current_user();
         Page {
-            title: title.into(),
+            title: self.locale.msg(&title),
+            locale: self.locale,
+            here: self.here.clone(),
             cart_count: user
                 .as_ref()
                 .filter(|u| u.role == Role::Customer)
@@ -87,7 +95,7 @@ impl Ctx {
         }
     }
 
-    pub fn flash(&self, kind: &str, text: impl Into<String>) {
+    pub fn flash(&self, kind: &str, text: Msg) {
         self.session.flash(kind, text);
     }
 }
@@ -141,10 +149,8 @@ impl Identity {
             Verdict::Gone => Some(AppError::LoginRequired {
                 next: self.next.clone(),
             }),
-            Verdict::Changed(_) => Some(AppError::Conflict(
-                "Your account was changed meanwhile. Nothing was done; please open the page again."
-                    .into(),
-            )),
+            // Nothing was done; the cookie remembers the account as it is now for the reload.
+            Verdict::Changed(_) => Some(AppError::Conflict(msg!("error-session-reload"))),
         }
     }
 
@@ -249,9 +255,11 @@ fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
 
 async fn load_ctx(req: HttpRequest, lane: Lane) -> Result<Ctx, AppError> {
     let state = state_of(&req)?;
+    let locale = super::locale::of_request(&req);
+    let here = super::locale::here(&req);
     let session = TypedSession::from_request(&req, &mut Payload::None)
         .await
-        .map_err(|_| AppError::Forbidden("Your session could not be read.".into()))?;
+        .map_err(|_| AppError::Forbidden(msg!("error-session-unreadable")))?;
     let db = state.db.for_request(lane);
     let user = match session.token() {
         None => None,
@@ -275,6 +283,8 @@ async fn load_ctx(req: HttpRequest, lane: Lane) -> Result<Ctx, AppError> {
         user,
         state,
         db,
+        locale,
+        here,
         deferred: None,
     })
 }
@@ -307,6 +317,8 @@ fn deferred_ctx(req: &HttpRequest, role: Role, lane: Lane, next: &str) -> Option
         user: Some(known),
         state,
         db,
+        locale: super::locale::of_request(req),
+        here: super::locale::here(req),
         deferred: Some(identity),
     })
 }
@@ -352,11 +364,9 @@ async fn require(req: HttpRequest, role: Role) -> Result<(Ctx, AuthUser), AppErr
             Ok((ctx, user))
         }
         Some(_) => Err(AppError::Forbidden(match role {
-            Role::Customer => {
-                "This page is for customers. Log in with a customer account to shop.".into()
-            }
-            Role::Staff => "This page is for counter staff.".into(),
-            Role::Admin => "This page is for administrators.".into(),
+            Role::Customer => msg!("error-for-customers"),
+            Role::Staff => msg!("error-for-staff"),
+            Role::Admin => msg!("error-for-admins"),
         })),
     }
 }
@@ -403,8 +413,8 @@ role_guard!(
 impl Staff {
     /// The staff member's store. Staff accounts always have one (a CHECK constraint says so).
     pub fn store_id(&self) -> Result<i64, AppError> {
-        self.user.store_id.ok_or_else(|| {
-            AppError::Forbidden("This staff account is not assigned to a store.".into())
-        })
+        self.user
+            .store_id
+            .ok_or_else(|| AppError::Forbidden(msg!("error-staff-no-store")))
     }
 }

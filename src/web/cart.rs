@@ -12,6 +12,8 @@ use super::page::{money, render_status, see_other, Page};
 use super::session::FlashLink;
 use crate::domain::{Quantity, QuantityError};
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::cart::{self, CartLine};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -30,9 +32,9 @@ pub struct LineView {
     pub selected: bool,
     pub line_total: String,
     /// Shown under the line: sold out, only N left, no longer sold.
-    pub warning: Option<String>,
+    pub warning: Option<Msg>,
     /// The quantity field's error after a refused update.
-    pub error: Option<String>,
+    pub error: Option<Msg>,
 }
 
 pub fn line_views(lines: &[CartLine], symbol: &str) -> Vec<LineView> {
@@ -52,13 +54,13 @@ pub fn line_views(lines: &[CartLine], symbol: &str) -> Vec<LineView> {
 }
 
 /// What a line's shopper should know before checking out.
-pub fn stock_warning(l: &CartLine) -> Option<String> {
+pub fn stock_warning(l: &CartLine) -> Option<Msg> {
     if !l.active {
-        Some("No longer sold; please remove it.".into())
+        Some(msg!("cart-warning-inactive"))
     } else if l.stock <= 0 {
-        Some("Sold out.".into())
+        Some(msg!("cart-warning-sold-out"))
     } else if l.stock < l.quantity {
-        Some(format!("Only {} left of {}.", l.stock, l.name))
+        Some(msg!("cart-warning-few", n = l.stock, name = &l.name))
     } else {
         None
     }
@@ -76,7 +78,7 @@ struct CartPage {
 async fn cart_page(
     ctx: &Ctx,
     user_id: i64,
-    refused: Option<(i64, String, String)>,
+    refused: Option<(i64, String, Msg)>,
 ) -> Result<HttpResponse, AppError> {
     let lines = ctx.run(move |c| cart::lines(c, user_id)).await?;
     ctx.session
@@ -95,7 +97,7 @@ async fn cart_page(
     };
     render_status(
         &CartPage {
-            page: ctx.page("Your cart"),
+            page: ctx.page(msg!("title-cart")),
             lines: views,
             selected_count: selected.len(),
             selected_total: money(cart::total_cents(&selected), symbol),
@@ -125,17 +127,16 @@ fn parse_id(input: &str) -> Option<i64> {
         .flatten()
 }
 
-fn quantity_message(e: QuantityError) -> String {
-    e.to_string()
+/// The quantity field's message (the domain's rule, in the reader's words).
+pub fn quantity_message(_: QuantityError) -> Msg {
+    msg!("quantity-invalid")
 }
 
 #[post("/cart/items")]
 async fn add(customer: Customer, form: Form<AddForm>) -> Result<HttpResponse, AppError> {
     let Customer { ctx, user } = customer;
     let Some(product_id) = parse_id(&form.0.product_id) else {
-        return Err(AppError::Invalid(
-            "product_id: that is not a product of this shop.".into(),
-        ));
+        return Err(AppError::Invalid(crate::msg!("error-not-a-product")));
     };
     let quantity = match Quantity::parse(&form.0.quantity) {
         Ok(q) => q,
@@ -154,10 +155,10 @@ async fn add(customer: Customer, form: Form<AddForm>) -> Result<HttpResponse, Ap
     // Back to the catalog: buying three things should not mean going back and forth.
     ctx.session.flash_with_link(
         "ok",
-        format!("Added {quantity} × {}", added.name),
+        msg!("cart-added", quantity = quantity.get(), name = added.name),
         FlashLink {
             href: "/cart".into(),
-            text: format!("View cart ({})", added.cart_units),
+            text: msg!("cart-view", n = added.cart_units),
         },
     );
     Ok(see_other(&format!("/#product-{product_id}")))
@@ -195,7 +196,7 @@ async fn update(
     ctx.run(move |c| cart::update_line(c, user.id, product_id, q, selected))
         .await?;
     ctx.session.forget_cart_count();
-    ctx.flash("ok", "Cart updated.");
+    ctx.flash("ok", msg!("cart-updated"));
     Ok(see_other("/cart"))
 }
 
@@ -210,6 +211,6 @@ async fn remove(
     ctx.run(move |c| cart::remove_line(c, user.id, product_id))
         .await?;
     ctx.session.forget_cart_count();
-    ctx.flash("ok", "Removed from your cart.");
+    ctx.flash("ok", msg!("cart-removed"));
     Ok(see_other("/cart"))
 }

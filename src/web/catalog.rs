@@ -7,6 +7,7 @@ use askama::Template;
 use super::auth::Ctx;
 use super::page::{money, render_status, Page};
 use crate::error::AppError;
+use crate::i18n::Msg;
 use crate::shop::catalog::{self, Product};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -20,7 +21,7 @@ pub struct ProductCard {
     pub price: String,
     pub stock: i32,
     /// The quantity typed into this card's form when adding it was refused, and why.
-    pub refused: Option<(String, String)>,
+    pub refused: Option<(String, Msg)>,
 }
 
 impl ProductCard {
@@ -55,7 +56,7 @@ async fn index(ctx: Ctx) -> Result<HttpResponse, AppError> {
 /// form shown again with the error next to that product's quantity (400).
 pub async fn catalog_page(
     ctx: &Ctx,
-    refused: Option<(i64, String, String)>,
+    refused: Option<(i64, String, Msg)>,
 ) -> Result<HttpResponse, AppError> {
     let status = if refused.is_some() {
         StatusCode::BAD_REQUEST
@@ -80,7 +81,7 @@ pub async fn catalog_page(
         .collect();
     render_status(
         &CatalogPage {
-            page: ctx.page("Shop"),
+            page: ctx.page(crate::msg!("title-shop")),
             products,
         },
         status,

@@ -13,6 +13,8 @@ use super::page::{money, render_status, see_other, Page};
 use super::submit;
 use crate::domain::{PayMethod, Purpose};
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::cart;
 use crate::shop::checkout::{place_order, CheckoutRequest, Placed, Refused, MAX_NOTE_CHARS};
 use crate::shop::stores::{self, Store};
@@ -40,10 +42,10 @@ struct CheckoutPage {
     note: String,
     submit_token: String,
     /// Why the order was not placed: (outcome name for `data-outcome`, message).
-    problem: Option<(&'static str, String)>,
-    store_error: Option<String>,
-    pay_method_error: Option<String>,
-    note_error: Option<String>,
+    problem: Option<(&'static str, Msg)>,
+    store_error: Option<Msg>,
+    pay_method_error: Option<Msg>,
+    note_error: Option<Msg>,
 }
 
 /// What the form said (as typed), to show it again.
@@ -64,23 +66,18 @@ struct CheckoutForm {
 /// What was wrong with the form, field by field.
 #[derive(Default)]
 struct FieldErrors {
-    store: Option<String>,
-    pay_method: Option<String>,
-    note: Option<String>,
+    store: Option<Msg>,
+    pay_method: Option<Msg>,
+    note: Option<Msg>,
     /// The total the page showed did not come back: the page was incomplete.
     incomplete: bool,
 }
 
 impl FieldErrors {
     /// The banner for an incomplete page; the fields carry their own messages.
-    fn problem(&self) -> Option<(&'static str, String)> {
-        self.incomplete.then(|| {
-            (
-                "prices_changed",
-                "This page was incomplete; please review the total below and place the order again."
-                    .to_string(),
-            )
-        })
+    fn problem(&self) -> Option<(&'static str, Msg)> {
+        self.incomplete
+            .then(|| ("prices_changed", msg!("checkout-incomplete")))
     }
 }
 
@@ -109,14 +106,11 @@ impl TryFrom<&CheckoutForm> for Choice {
                 seen_total_cents,
             }),
             _ => Err(FieldErrors {
-                store: store_id
-                    .is_none()
-                    .then(|| "Please choose the store you will pick up from.".into()),
+                store: store_id.is_none().then(|| msg!("checkout-choose-store")),
                 pay_method: pay_method
                     .is_none()
-                    .then(|| "Please choose how you will pay.".into()),
-                note: (!note_fits)
-                    .then(|| format!("The note can be at most {MAX_NOTE_CHARS} characters.")),
+                    .then(|| msg!("checkout-choose-payment")),
+                note: (!note_fits).then(|| msg!("checkout-note-too-long", max = MAX_NOTE_CHARS)),
                 incomplete: seen_total_cents.is_none(),
             }),
         }
@@ -128,7 +122,7 @@ async fn checkout_page(
     customer: &Customer,
     form: &CheckoutForm,
     submit_token: String,
-    problem: Option<(&'static str, String)>,
+    problem: Option<(&'static str, Msg)>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -153,16 +147,12 @@ async fn checkout_page(
         })
         .collect();
     let problem = match problem {
-        None if lines.is_empty() => Some((
-            "empty_selection",
-            "Nothing is selected in your cart. Tick “Buy now” on the lines you want, then check out."
-                .to_string(),
-        )),
+        None if lines.is_empty() => Some(("empty_selection", msg!("checkout-empty-selection"))),
         p => p,
     };
     render_status(
         &CheckoutPage {
-            page: ctx.page("Check out"),
+            page: ctx.page(msg!("title-checkout")),
             lines: line_views(&lines, symbol),
             total: money(total_cents, symbol),
             total_cents,
@@ -199,46 +189,41 @@ async fn confirm_page(customer: Customer) -> Result<HttpResponse, AppError> {
 }
 
 /// The message and status each refusal gets on the page.
-fn refusal(refused: &Refused) -> (&'static str, String, StatusCode) {
+fn refusal(refused: &Refused) -> (&'static str, Msg, StatusCode) {
     match refused {
-        Refused::SoldOut { name, available: 0 } => (
-            "sold_out",
-            format!("Sorry, {name} is sold out. Nothing was ordered; please remove it from your cart."),
-            StatusCode::CONFLICT,
-        ),
         Refused::SoldOut { name, available } => (
             "sold_out",
-            format!("Sorry, only {available} left of {name}. Nothing was ordered; please lower the quantity in your cart."),
+            msg!("sold-out-left", name = name, left = available),
             StatusCode::CONFLICT,
         ),
         Refused::NoLongerSold { name } => (
             "no_longer_sold",
-            format!("{name} is no longer sold. Nothing was ordered; please remove it from your cart."),
+            msg!("checkout-no-longer-sold", name = name),
             StatusCode::CONFLICT,
         ),
         Refused::PricesChanged => (
             "prices_changed",
-            "Prices changed since you opened this page. Nothing was ordered; please review the new total below and place the order again.".into(),
+            msg!("checkout-prices-changed"),
             StatusCode::CONFLICT,
         ),
         Refused::Busy => (
             "busy",
-            "The shop is very busy right now. Nothing was ordered and your cart is unchanged; please try again.".into(),
+            msg!("checkout-busy"),
             StatusCode::SERVICE_UNAVAILABLE,
         ),
         Refused::EmptySelection => (
             "empty_selection",
-            "Nothing is selected in your cart. Tick “Buy now” on the lines you want, then check out.".into(),
+            msg!("checkout-empty-selection"),
             StatusCode::BAD_REQUEST,
         ),
         Refused::UnknownStore => (
             "unknown_store",
-            "That store does not take orders. Please choose one of the stores listed.".into(),
+            msg!("checkout-unknown-store"),
             StatusCode::BAD_REQUEST,
         ),
         Refused::PickupCodesExhausted => (
             "pickup_codes_exhausted",
-            "The shop cannot take more orders right now. Nothing was ordered; please try again in a little while.".into(),
+            msg!("checkout-codes-exhausted"),
             StatusCode::SERVICE_UNAVAILABLE,
         ),
     }
@@ -309,21 +294,15 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
 /// To the order, with a word on what happens next.
 fn placed_redirect(customer: &Customer, placed: Placed, pay_method: PayMethod) -> HttpResponse {
     let (order_no, kind, text) = match (placed, pay_method) {
-        (Placed::Created { order_no }, PayMethod::Online) => (
-            order_no,
-            "ok",
-            "Order placed. Please pay within the time shown to confirm it.",
-        ),
-        (Placed::Created { order_no }, PayMethod::AtCounter) => (
-            order_no,
-            "ok",
-            "Order placed and confirmed. Pay at the counter when you pick it up.",
-        ),
-        (Placed::AlreadySubmitted { order_no }, _) => (
-            order_no,
-            "info",
-            "This order was already placed (the form was sent twice); here it is. Nothing was ordered twice.",
-        ),
+        (Placed::Created { order_no }, PayMethod::Online) => {
+            (order_no, "ok", msg!("checkout-placed-online"))
+        }
+        (Placed::Created { order_no }, PayMethod::AtCounter) => {
+            (order_no, "ok", msg!("checkout-placed-at-counter"))
+        }
+        (Placed::AlreadySubmitted { order_no }, _) => {
+            (order_no, "info", msg!("checkout-already-placed"))
+        }
     };
     customer.ctx.flash(kind, text);
     see_other(&format!("/orders/{order_no}"))

@@ -3,21 +3,29 @@
 
 use chrono::{Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
-/// A stored UTC time as the shop reads it, e.g. `2026-12-02 09:14`.
-pub fn shop_time(utc: NaiveDateTime, offset: FixedOffset) -> String {
+use crate::i18n::Locale;
+
+/// A stored UTC time as the shop reads it, in the reader's language: `2026年12月3日 14:02`,
+/// `3 Dec 2026, 14:02`.
+pub fn shop_time(utc: NaiveDateTime, offset: FixedOffset, locale: Locale) -> String {
+    locale.datetime(offset.from_utc_datetime(&utc))
+}
+
+/// The same in one fixed form for files (the CSV export): `2026-12-02 09:14`.
+pub fn shop_time_iso(utc: NaiveDateTime, offset: FixedOffset) -> String {
     offset
         .from_utc_datetime(&utc)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
 
-/// The same, short for the counter's screens: `14:02` today, else `3 Dec 14:02`.
-pub fn shop_time_short(utc: NaiveDateTime, offset: FixedOffset) -> String {
+/// The same, short for the counter's screens: `14:02` today, else `12月3日 14:02` / `3 Dec 14:02`.
+pub fn shop_time_short(utc: NaiveDateTime, offset: FixedOffset, locale: Locale) -> String {
     let local = offset.from_utc_datetime(&utc);
     if local.date_naive() == shop_today(offset) {
         local.format("%H:%M").to_string()
     } else {
-        local.format("%-d %b %H:%M").to_string()
+        locale.day_time(local)
     }
 }
 
@@ -44,6 +52,7 @@ mod tests {
         let (start, end) = shop_day(day, plus8);
         assert_eq!(start.to_string(), "2026-12-01 16:00:00");
         assert_eq!(end.to_string(), "2026-12-02 16:00:00");
-        assert_eq!(shop_time(start, plus8), "2026-12-02 00:00");
+        assert_eq!(shop_time(start, plus8, Locale::En), "2 Dec 2026, 00:00");
+        assert_eq!(shop_time(start, plus8, Locale::ZhCn), "2026年12月2日 00:00");
     }
 }

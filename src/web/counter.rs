@@ -12,7 +12,10 @@ use super::csrf::{Form, NoFields};
 use super::page::{live_part, live_unchanged, money, render_status, see_other, Page};
 use super::submit;
 use crate::domain::{group_digits, OrderStatus, PayMethod, Purpose};
+use crate::domain::{InvalidCode, InvalidInput};
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::counter::{
     self, HandOver, Handable, Lookup, MarkReady, Queue, Queued, StaffMember, Verdict,
 };
@@ -33,7 +36,7 @@ struct CounterPage {
     page: Page,
     /// What stays in the input (only after an invalid entry).
     code: String,
-    code_error: Option<String>,
+    code_error: Option<Msg>,
     /// The code that was looked up, shown on the result screen (grouped digits).
     entered: Option<String>,
     screen: Screen,
@@ -52,10 +55,10 @@ enum Screen {
     WrongStore {
         store_name: String,
     },
+    /// The sentence (order, when) and who handed it over (shown marked in it).
     AlreadyPickedUp {
-        order_no: String,
+        text: Msg,
         by: String,
-        at: String,
     },
     Cancelled {
         order_no: String,
@@ -64,8 +67,8 @@ enum Screen {
     },
     /// Anything else that refuses the hand-over (e.g. an unpaid order).
     Refused {
-        title: String,
-        text: String,
+        title: Msg,
+        text: Msg,
     },
     /// Too many wrong codes from this account: wait this long (429).
     Throttled {
@@ -89,7 +92,7 @@ struct MatchView {
     order_no: String,
     customer_name: String,
     store_name: String,
-    status_label: &'static str,
+    status_label: Msg,
     ready: bool,
     note: String,
     lines: Vec<LineView>,
@@ -97,7 +100,7 @@ struct MatchView {
     collect: Option<String>,
     submit_token: String,
     /// Shown next to the "payment collected" box.
-    collect_error: Option<String>,
+    collect_error: Option<Msg>,
 }
 
 struct LineView {
@@ -121,8 +124,8 @@ struct QueuedView {
     items: i64,
     /// The pick list: (quantity, product name).
     pick: Vec<(i32, String)>,
-    waited: String,
-    payment: String,
+    waited: Msg,
+    payment: Msg,
 }
 
 fn staff_member(staff: &Staff) -> Result<StaffMember, AppError> {
@@ -148,7 +151,7 @@ async fn page_with(
     staff: &Staff,
     screen: Screen,
     code: String,
-    code_error: Option<String>,
+    code_error: Option<Msg>,
     entered: Option<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -159,7 +162,7 @@ async fn page_with(
     };
     let mut res = render_status(
         &CounterPage {
-            page: staff.ctx.page("Counter"),
+            page: staff.ctx.page(msg!("title-counter")),
             code,
             code_error,
             entered,
@@ -212,7 +215,7 @@ async fn live_queue(staff: Staff, q: web::Query<LiveQuery>) -> Result<HttpRespon
         }
     }
     let page = CounterPage {
-        page: staff.ctx.page("Counter"),
+        page: staff.ctx.page(msg!("title-counter")),
         code: String::new(),
         code_error: None,
         entered: None,
@@ -268,7 +271,7 @@ async fn lookup(staff: Staff, form: Form<LookupForm>) -> Result<HttpResponse, Ap
                 &staff,
                 Screen::Idle,
                 input,
-                Some(why.to_string()),
+                Some(invalid_input_message(why)),
                 None,
                 StatusCode::BAD_REQUEST,
             )
@@ -375,41 +378,36 @@ async fn hand_over_screen(
             customer_name,
             collected_cents,
         } => {
-            let paid = collected_cents
-                .map(|c| format!(" {} collected.", money(c, symbol)))
-                .unwrap_or_default();
-            staff.ctx.flash(
-                "ok",
-                format!(
-                    "Handed over order {} to {customer_name}.{paid}",
-                    short_no(&order_no)
+            let text = match collected_cents {
+                Some(c) => msg!(
+                    "counter-handed-over-collected",
+                    order = short_no(&order_no),
+                    name = customer_name,
+                    amount = money(c, symbol)
                 ),
-            );
+                None => msg!(
+                    "counter-handed-over",
+                    order = short_no(&order_no),
+                    name = customer_name
+                ),
+            };
+            staff.ctx.flash("ok", text);
             Ok(see_other("/counter"))
         }
         HandOver::AlreadySubmitted { order_no } => {
             staff.ctx.flash(
                 "info",
-                format!(
-                    "Order {} was already handed over (the form was sent twice).",
-                    short_no(&order_no)
-                ),
+                msg!("counter-handed-over-twice", order = short_no(&order_no)),
             );
             Ok(see_other("/counter"))
         }
         HandOver::AlreadyHandedOver { order_no, by, at } => {
-            conflict(Screen::AlreadyPickedUp {
-                order_no,
-                by,
-                at: at.map(|t| shop_time_short(t, offset)).unwrap_or_default(),
-            })
-            .await
+            let at = at.map(|t| shop_time_short(t, offset, staff.ctx.locale));
+            conflict(already_picked_up(order_no, by, at)).await
         }
         HandOver::PaymentNotCollected(order) => {
             let mut view = match_view(*order, symbol, submit_token);
-            view.collect_error = Some(
-                "Tick the box once the customer has paid — nothing was handed over yet.".into(),
-            );
+            view.collect_error = Some(msg!("counter-tick-collected"));
             let status = StatusCode::BAD_REQUEST;
             let screen = Screen::Match(view);
             page_with(staff, screen, String::new(), None, entered.clone(), status).await
@@ -418,18 +416,15 @@ async fn hand_over_screen(
         HandOver::Cancelled { order_no } => {
             conflict(Screen::Cancelled {
                 order_no,
-                at: String::new(),
-                reason: String::new(),
+                at: "none".into(),
+                reason: "none".into(),
             })
             .await
         }
         HandOver::NotPaid { order_no } => {
             conflict(Screen::Refused {
-                title: "Not paid yet".into(),
-                text: format!(
-                    "Order {} is waiting for its online payment and cannot be handed over.",
-                    short_no(&order_no)
-                ),
+                title: msg!("counter-not-paid-title"),
+                text: msg!("counter-not-paid", order = short_no(&order_no)),
             })
             .await
         }
@@ -451,14 +446,14 @@ async fn mark_ready(
     match outcome {
         MarkReady::Done { order_no } => staff.ctx.flash(
             "ok",
-            format!("Order {} is ready for pickup.", short_no(&order_no)),
+            msg!("counter-marked-ready", order = short_no(&order_no)),
         ),
         MarkReady::NotConfirmed { order_no, status } => staff.ctx.flash(
             "info",
-            format!(
-                "Order {} was not marked ready: it is {}.",
-                short_no(&order_no),
-                status.label().to_lowercase()
+            msg!(
+                "counter-not-marked-ready",
+                order = short_no(&order_no),
+                status = status.as_str()
             ),
         ),
         MarkReady::NotHere => return Err(AppError::NotFound),
@@ -470,6 +465,7 @@ async fn mark_ready(
 fn verdict_screen(staff: &Staff, verdict: Verdict) -> Screen {
     let settings = &staff.ctx.state.settings;
     let offset = settings.shop_utc_offset;
+    let locale = staff.ctx.locale;
     match verdict {
         Verdict::Match(order) => {
             let token = submit::issue(
@@ -482,20 +478,35 @@ fn verdict_screen(staff: &Staff, verdict: Verdict) -> Screen {
         }
         Verdict::NotFound { code } => Screen::NotFound { code },
         Verdict::WrongStore { store_name } => Screen::WrongStore { store_name },
-        Verdict::AlreadyPickedUp { order_no, at, by } => Screen::AlreadyPickedUp {
-            order_no,
-            by,
-            at: at.map(|t| shop_time_short(t, offset)).unwrap_or_default(),
-        },
+        Verdict::AlreadyPickedUp { order_no, at, by } => {
+            already_picked_up(order_no, by, at.map(|t| shop_time_short(t, offset, locale)))
+        }
         Verdict::Cancelled {
             order_no,
             at,
             reason,
         } => Screen::Cancelled {
             order_no,
-            at: at.map(|t| shop_time_short(t, offset)).unwrap_or_default(),
-            reason,
+            at: at
+                .map(|t| shop_time_short(t, offset, locale))
+                .unwrap_or_else(|| "none".into()),
+            reason: Some(reason)
+                .filter(|r| !r.is_empty())
+                .map(|r| locale.msg(&super::orders::cancel_reason(&r)))
+                .unwrap_or_else(|| "none".into()),
         },
+    }
+}
+
+/// "Already handed over by X at 14:02" (`at` is "none" for the catalog when not known).
+fn already_picked_up(order_no: String, by: String, at: Option<String>) -> Screen {
+    Screen::AlreadyPickedUp {
+        text: msg!(
+            "counter-already",
+            order = order_no,
+            at = at.unwrap_or_else(|| "none".into())
+        ),
+        by,
     }
 }
 
@@ -530,8 +541,13 @@ fn queue_view(queue: Queue, symbol: &str) -> QueueView {
         short_no: short_no(&q.order_no),
         waited: waited(q.since, now),
         payment: match q.pay_method {
-            PayMethod::Online => "paid".into(),
-            PayMethod::AtCounter => format!("collect {}", money(q.total_cents, symbol)),
+            PayMethod::Online => msg!("counter-queue-paid"),
+            PayMethod::AtCounter => {
+                msg!(
+                    "counter-queue-collect",
+                    amount = money(q.total_cents, symbol)
+                )
+            }
         },
         order_no: q.order_no,
         customer_name: q.customer_name,
@@ -558,13 +574,31 @@ fn short_no(order_no: &str) -> String {
 }
 
 /// How long something has waited, in words that fit a queue row.
-fn waited(since: NaiveDateTime, now: NaiveDateTime) -> String {
+fn waited(since: NaiveDateTime, now: NaiveDateTime) -> Msg {
     let minutes = (now - since).num_minutes().max(0);
     match minutes {
-        0 => "just now".into(),
-        1..=59 => format!("{minutes} min"),
-        60..=1439 => format!("{} h {:02} min", minutes / 60, minutes % 60),
-        _ => format!("{} d {} h", minutes / 1440, (minutes % 1440) / 60),
+        0 => msg!("waited-just-now"),
+        1..=59 => msg!("waited-minutes", min = minutes),
+        60..=1439 => msg!(
+            "waited-hours",
+            h = minutes / 60,
+            min = format!("{:02}", minutes % 60)
+        ),
+        _ => msg!("waited-days", d = minutes / 1440, h = (minutes % 1440) / 60),
+    }
+}
+
+/// Why what was typed or scanned is not a code, in the reader's words.
+fn invalid_input_message(why: InvalidInput) -> Msg {
+    match why {
+        InvalidInput::Code(InvalidCode::Empty) => msg!("code-empty"),
+        InvalidInput::Code(InvalidCode::NotDigits) => msg!("code-not-digits"),
+        InvalidInput::Code(InvalidCode::WrongLength { expected, got }) => {
+            msg!("code-wrong-length", expected = expected, got = got)
+        }
+        InvalidInput::Code(InvalidCode::CheckDigit) => msg!("code-check-digit"),
+        InvalidInput::ForgedQr => msg!("code-forged-qr"),
+        InvalidInput::MalformedQr => msg!("code-malformed-qr"),
     }
 }
 
@@ -576,7 +610,7 @@ mod tests {
     fn waiting_times_read_naturally() {
         let t = |m: i64| {
             let now = Utc::now().naive_utc();
-            waited(now - chrono::Duration::minutes(m), now)
+            crate::i18n::Locale::En.msg(&waited(now - chrono::Duration::minutes(m), now))
         };
         assert_eq!(t(0), "just now");
         assert_eq!(t(12), "12 min");

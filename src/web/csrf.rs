@@ -43,7 +43,7 @@ pub async fn read_body(req: &HttpRequest, payload: &mut Payload) -> Result<Bytes
         if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
             AppError::PayloadTooLarge
         } else {
-            AppError::Invalid("The request body could not be read.".into())
+            AppError::Invalid(crate::msg!("error-body-unreadable"))
         }
     })
 }
@@ -63,11 +63,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
             let body = read_body(&req, &mut payload).await?;
             let session = TypedSession::from_request(&req, &mut Payload::None)
                 .await
-                .map_err(|_| {
-                    AppError::Forbidden(
-                        "Your session could not be read. Please reload the page.".into(),
-                    )
-                })?;
+                .map_err(|_| AppError::Forbidden(crate::msg!("error-session-reload")))?;
             let field: CsrfField =
                 serde_urlencoded::from_bytes(&body).unwrap_or(CsrfField { csrf_token: None });
             let ok = match (field.csrf_token, session.existing_csrf_token()) {
@@ -75,14 +71,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Form<T> {
                 _ => false,
             };
             if !ok {
-                return Err(AppError::Forbidden(
-                    "This form has expired or did not come from this shop. Please go back, reload the page and try again."
-                        .into(),
-                ));
+                return Err(AppError::Forbidden(crate::msg!("error-form-foreign")));
             }
             serde_urlencoded::from_bytes::<T>(&body)
                 .map(Form)
-                .map_err(|_| AppError::Invalid("The form was incomplete or malformed. Please reload the page and try again.".into()))
+                .map_err(|_| AppError::Invalid(crate::msg!("error-form-malformed-reload")))
         })
     }
 }

@@ -11,6 +11,8 @@ use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::error::AppError;
+use crate::i18n::{Locale, Msg};
+use crate::msg;
 
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
@@ -26,6 +28,22 @@ struct ErrorPage<'a> {
     message: &'a str,
     /// Where the way back leads: the shop, or the counter for a page of the counter.
     area: Area,
+    locale: Locale,
+    /// Where the footer's language switch comes back to.
+    here: &'a str,
+}
+
+impl ErrorPage<'_> {
+    fn t(&self, key: &str) -> String {
+        self.locale.t(key)
+    }
+    fn lang(&self) -> &'static str {
+        self.locale.tag()
+    }
+    fn switch_href(&self, to: &str) -> String {
+        let query = serde_urlencoded::to_string([("next", self.here)]).unwrap_or_default();
+        format!("/lang/{to}?{query}")
+    }
 }
 
 /// Which part of the shop an error page belongs to (its layout and its way back).
@@ -36,25 +54,21 @@ pub enum Area {
 }
 
 /// What the error page says: a title and one sentence (never the cause, which goes to the log).
-fn title_and_message(e: &AppError) -> (&'static str, String) {
+fn title_and_message(e: &AppError) -> (Msg, Msg) {
     match e {
-            AppError::NotFound => ("Not found", "There is nothing here. The link may be old, or the page belongs to someone else.".into()),
-            AppError::Invalid(m) => ("That did not work", m.clone()),
-            AppError::Conflict(m) => ("Please reload", m.clone()),
-            AppError::Forbidden(m) => ("Not allowed", m.clone()),
-            AppError::LoginRequired { .. } => ("Please log in", "Please log in to continue.".into()),
-            AppError::TooManyRequests(m) => ("Slow down", m.clone()),
-            AppError::PayloadTooLarge => ("Too much data", "That form sent more than the shop accepts (16 KiB).".into()),
-            AppError::Unavailable(_) => (
-                "Temporarily unavailable",
-                "The shop cannot reach its database right now. Please try again in a moment; if you had just placed an order or paid, look at My orders first (sending the same form again never makes it twice).".into(),
-            ),
-            AppError::Busy => ("Very busy", "The shop is very busy right now. Nothing was changed; please try again.".into()),
-            AppError::Database(_) | AppError::Unexpected(_) => (
-                "Something went wrong",
-                "Something went wrong on our side. Nothing was changed; please try again.".into(),
-            ),
+        AppError::NotFound => (msg!("error-not-found-title"), msg!("error-not-found")),
+        AppError::Invalid(m) => (msg!("error-invalid-title"), m.clone()),
+        AppError::Conflict(m) => (msg!("error-conflict-title"), m.clone()),
+        AppError::Forbidden(m) => (msg!("error-forbidden-title"), m.clone()),
+        AppError::LoginRequired { .. } => (msg!("error-login-title"), msg!("error-login")),
+        AppError::TooManyRequests(m) => (msg!("error-too-many-title"), m.clone()),
+        AppError::PayloadTooLarge => (msg!("error-too-large-title"), msg!("error-too-large")),
+        AppError::Unavailable(_) => (msg!("error-unavailable-title"), msg!("error-unavailable")),
+        AppError::Busy => (msg!("error-busy-title"), msg!("error-busy")),
+        AppError::Database(_) | AppError::Unexpected(_) => {
+            (msg!("error-unexpected-title"), msg!("error-unexpected"))
         }
+    }
 }
 
 impl ResponseError for AppError {
@@ -72,14 +86,25 @@ impl ResponseError for AppError {
         }
     }
 
+    /// In the default language: the `error_pages` middleware renders it again in the request's.
     fn error_response(&self) -> HttpResponse {
-        self.page_response(Area::Shop)
+        self.page_response(Area::Shop, Locale::default(), "/")
     }
 }
 
 impl AppError {
+    /// The log line of a refused or failed request (once per request, where it is answered).
+    fn log(&self) {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        } else {
+            tracing::info!(status = status.as_u16(), error = %self, "request refused");
+        }
+    }
+
     /// The error page in the layout of an area, with its status and Retry-After.
-    pub fn page_response(&self, area: Area) -> HttpResponse {
+    pub fn page_response(&self, area: Area, locale: Locale, here: &str) -> HttpResponse {
         let status = self.status_code();
         if let AppError::LoginRequired { next } = self {
             let query = serde_urlencoded::to_string([("next", next.as_str())]).unwrap_or_default();
@@ -87,17 +112,15 @@ impl AppError {
                 .insert_header((header::LOCATION, format!("/login?{query}")))
                 .finish();
         }
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "request failed");
-        } else {
-            tracing::info!(status = status.as_u16(), error = %self, "request refused");
-        }
         let (title, message) = title_and_message(self);
+        let (title, message) = (locale.msg(&title), locale.msg(&message));
         let page = ErrorPage {
             code: status.as_u16(),
-            title,
+            title: &title,
             message: &message,
             area,
+            locale,
+            here,
         };
         let body = page.render().unwrap_or_else(|_| {
             format!(
@@ -117,20 +140,23 @@ impl AppError {
     }
 }
 
-/// Error pages of the counter's addresses (a 403 for an expired form, a 404 for an old result
-/// link…) come in the counter's layout, with the way back to `/counter` instead of the catalog.
-/// (A refusal by a middleware further out, e.g. a cross-site POST, keeps the shop's page.)
-pub async fn counter_error_pages(
+/// Every error page in the request's language (`web::locale`), and those of the counter's
+/// addresses (a 403 for an expired form, a 404 for an old result link…) in the counter's layout,
+/// with the way back to `/counter` instead of the catalog. `ResponseError::error_response` has no
+/// request to read the language from, so the page it made is made again here. (A refusal by a
+/// middleware further out keeps the default language.)
+pub async fn error_pages(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let path = req.path();
-    if path != "/counter" && !path.starts_with("/counter/") {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
-    }
+    let area = if path == "/counter" || path.starts_with("/counter/") {
+        Area::Counter
+    } else {
+        Area::Shop
+    };
+    let locale = super::locale::of_request(req.request());
+    let here = super::locale::here(req.request());
     // (The request must not be cloned before routing: the router needs it to itself.)
     let res = next.call(req).await?;
     let page = res
@@ -138,7 +164,10 @@ pub async fn counter_error_pages(
         .error()
         .and_then(|e| e.as_error::<AppError>())
         .filter(|e| !matches!(e, AppError::LoginRequired { .. }))
-        .map(|e| e.page_response(Area::Counter));
+        .map(|e| {
+            e.log();
+            e.page_response(area, locale, &here)
+        });
     Ok(match page {
         Some(page) => ServiceResponse::new(res.request().clone(), page),
         None => res.map_into_boxed_body(),

@@ -15,9 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[get("/metrics")]
 async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     if !allowed(&req, state.settings.metrics_token.as_deref()) {
-        return Err(AppError::Forbidden(
-            "Metrics are served to loopback clients or with the metrics token.".into(),
-        ));
+        return Err(AppError::Forbidden(crate::msg!("error-metrics-forbidden")));
     }
     state.db.record_pool_metrics();
     Ok(HttpResponse::Ok()

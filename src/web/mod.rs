@@ -13,6 +13,7 @@ pub mod counter;
 pub mod csrf;
 pub mod error_page;
 pub mod health;
+pub mod locale;
 pub mod metrics;
 pub mod orders;
 pub mod page;
@@ -29,6 +30,7 @@ use crate::error::AppError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     assets::routes(cfg);
     health::routes(cfg);
+    locale::routes(cfg);
     metrics::routes(cfg);
     accounts::routes(cfg);
     catalog::routes(cfg);

@@ -13,6 +13,8 @@ use super::pickup_view::{pickup_view, PickupView};
 use super::submit;
 use crate::domain::{group_digits, group_order_no, OrderNo, OrderStatus, PayMethod, Purpose};
 use crate::error::AppError;
+use crate::i18n::{Locale, Msg};
+use crate::msg;
 use crate::shop::customer_orders::{self, OrderLine};
 use crate::shop::orders::{Cancelled, Order};
 use crate::shop::payment::{self, DemoProvider, Paid, CUSTOMER_CANCEL_REASON, EXPIRED_REASON};
@@ -36,7 +38,7 @@ pub struct OrderRow {
     /// At-counter orders waiting: what to bring.
     pub bring: Option<String>,
     pub status: OrderStatus,
-    pub status_label: &'static str,
+    pub status_label: Msg,
     pub total: String,
     pub created: String,
     pub store_name: String,
@@ -65,7 +67,7 @@ async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpRespon
             .parse()
             .ok()
             .filter(|n| (1..=100_000).contains(n))
-            .ok_or_else(|| AppError::Invalid("page: must be a page number.".into()))?,
+            .ok_or_else(|| AppError::Invalid(crate::msg!("error-page-number")))?,
     };
     let (rows, more, items) = ctx
         .run(move |c| {
@@ -91,7 +93,7 @@ async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpRespon
             OrderRow {
                 status_label: o.status.label(),
                 total: money(o.total_cents, &s.currency_symbol),
-                created: shop_time(o.created_at, s.shop_utc_offset),
+                created: shop_time(o.created_at, s.shop_utc_offset, ctx.locale),
                 order_no_grouped: group_order_no(&o.order_no),
                 items: summary.join(", "),
                 pickup_code: code.map(|c| (c.to_string(), group_digits(c))),
@@ -104,7 +106,7 @@ async fn list(customer: Customer, q: web::Query<ListQuery>) -> Result<HttpRespon
         })
         .collect();
     render(&OrdersPage {
-        page: ctx.page("My orders"),
+        page: ctx.page(msg!("title-orders")),
         orders,
         page_no,
         more,
@@ -125,18 +127,18 @@ struct OrderPage {
     order_no: String,
     order_no_grouped: String,
     status: OrderStatus,
-    status_label: &'static str,
+    status_label: Msg,
     /// A sentence about where the order stands (expired, cancelled, pay at the counter…).
-    explanation: Option<String>,
+    explanation: Option<Msg>,
     lines: Vec<LineRow>,
     total: String,
     store_name: String,
-    pay_method_label: &'static str,
+    pay_method_label: Msg,
     note: String,
     created: String,
     paid: Option<String>,
-    /// Pending online orders: "12 min 30 s", the deadline, and the pay form's token.
-    time_left: Option<String>,
+    /// Pending online orders: minutes and seconds left, the deadline, and the pay form's token.
+    time_left: Option<(i64, i64)>,
     /// The same in seconds, for the countdown on the page.
     seconds_left: i64,
     pay_by: Option<String>,
@@ -145,34 +147,41 @@ struct OrderPage {
     pickup: Option<PickupView>,
 }
 
-fn time_left(expires_at: NaiveDateTime) -> Option<String> {
+/// Minutes and seconds left to pay (the catalog words them), None when the time is up.
+fn time_left(expires_at: NaiveDateTime) -> Option<(i64, i64)> {
     let secs = (expires_at - Utc::now().naive_utc()).num_seconds();
-    if secs <= 0 {
-        return None;
-    }
-    Some(if secs >= 60 {
-        format!("{} min {} s", secs / 60, secs % 60)
-    } else {
-        format!("{secs} s")
-    })
+    (secs > 0).then_some((secs / 60, secs % 60))
 }
 
-fn explanation(order: &Order, window_passed: bool) -> Option<String> {
+/// A stored cancel reason in the reader's words: the shop's own reasons (written by the sweeper,
+/// the payment window, the customer) are known; an admin's typed reason is shown as typed.
+pub fn cancel_reason(reason: &str) -> Msg {
+    let not_collected = reason
+        .strip_prefix("Not collected within ")
+        .and_then(|r| r.strip_suffix(" hours"))
+        .and_then(|h| h.parse::<i64>().ok());
+    match (reason, not_collected) {
+        (_, Some(hours)) => msg!("reason-not-collected", hours = hours),
+        (EXPIRED_REASON, _) => msg!("reason-payment-window"),
+        (CUSTOMER_CANCEL_REASON, _) => msg!("reason-customer"),
+        (typed, _) => msg!("reason-typed", reason = typed),
+    }
+}
+
+fn explanation(order: &Order, window_passed: bool, locale: Locale) -> Option<Msg> {
     match order.status {
-        OrderStatus::PendingPayment if window_passed => Some(
-            "The time to pay has run out: this order is being cancelled and nothing was charged."
-                .into(),
-        ),
+        OrderStatus::PendingPayment if window_passed => Some(msg!("order-window-passed")),
         OrderStatus::Cancelled => Some(match order.cancel_reason.as_deref() {
-            Some(EXPIRED_REASON) => {
-                "This order expired: it was not paid in time, so it was cancelled and nothing was charged.".into()
-            }
-            Some(CUSTOMER_CANCEL_REASON) => "You cancelled this order.".into(),
-            Some(reason) => format!("This order was cancelled: {reason}."),
-            None => "This order was cancelled.".into(),
+            Some(EXPIRED_REASON) => msg!("order-expired"),
+            Some(CUSTOMER_CANCEL_REASON) => msg!("order-you-cancelled"),
+            Some(reason) => msg!(
+                "order-cancelled-because",
+                reason = locale.msg(&cancel_reason(reason))
+            ),
+            None => msg!("order-cancelled"),
         }),
         OrderStatus::Confirmed if order.pay_method == PayMethod::AtCounter => {
-            Some("Pay at the counter when you pick it up.".into())
+            Some(msg!("checkout-pay-at-counter-note-long"))
         }
         _ => None,
     }
@@ -199,9 +208,9 @@ async fn order_page(customer: Customer, order_no: OrderNo) -> Result<OrderPage, 
     let pickup = pickup_view(&ctx.state, &order, &store_name);
     let symbol = &s.currency_symbol;
     Ok(OrderPage {
-        page: ctx.page(format!("Order {}", group_order_no(&order.order_no))),
+        page: ctx.page(msg!("title-order", order = group_order_no(&order.order_no))),
         status_label: order.status.label(),
-        explanation: explanation(&order, window_passed),
+        explanation: explanation(&order, window_passed, ctx.locale),
         lines: lines
             .into_iter()
             .map(|l: OrderLine| LineRow {
@@ -213,16 +222,18 @@ async fn order_page(customer: Customer, order_no: OrderNo) -> Result<OrderPage, 
             .collect(),
         total: money(order.total_cents, symbol),
         pay_method_label: match order.pay_method {
-            PayMethod::Online => "Online",
-            PayMethod::AtCounter => "At the counter",
+            PayMethod::Online => msg!("pay-method-online"),
+            PayMethod::AtCounter => msg!("pay-method-at-counter"),
         },
         note: order.note.clone(),
-        created: shop_time(order.created_at, s.shop_utc_offset),
-        paid: order.paid_at.map(|t| shop_time(t, s.shop_utc_offset)),
+        created: shop_time(order.created_at, s.shop_utc_offset, ctx.locale),
+        paid: order
+            .paid_at
+            .map(|t| shop_time(t, s.shop_utc_offset, ctx.locale)),
         pay_by: left
             .as_ref()
             .and(order.expires_at)
-            .map(|t| shop_time(t, s.shop_utc_offset)),
+            .map(|t| shop_time(t, s.shop_utc_offset, ctx.locale)),
         time_left: left,
         seconds_left,
         pay_token,
@@ -314,28 +325,13 @@ async fn pay(
         })
         .await?;
     let (kind, text) = match paid {
-        Paid::Paid => ("ok", "Paid. Thank you! Your pickup code is below."),
-        Paid::AlreadySubmitted => (
-            "info",
-            "This payment was already submitted; you were charged once. Here is your order.",
-        ),
-        Paid::AlreadyPaid => ("info", "This order is already paid; nothing more was charged."),
-        Paid::Expired => (
-            "error",
-            "Too late: the time to pay this order has run out. Nothing was charged.",
-        ),
-        Paid::Cancelled => (
-            "error",
-            "This order was cancelled, so it cannot be paid. Nothing was charged.",
-        ),
-        Paid::PickupCodesExhausted => (
-            "error",
-            "The store cannot take more orders right now. Nothing was charged; please try again in a little while.",
-        ),
-        Paid::Busy => (
-            "error",
-            "The shop is very busy right now. Nothing was charged; please try again.",
-        ),
+        Paid::Paid => ("ok", msg!("pay-paid")),
+        Paid::AlreadySubmitted => ("info", msg!("pay-already-submitted")),
+        Paid::AlreadyPaid => ("info", msg!("pay-already-paid")),
+        Paid::Expired => ("error", msg!("pay-expired")),
+        Paid::Cancelled => ("error", msg!("pay-cancelled")),
+        Paid::PickupCodesExhausted => ("error", msg!("pay-codes-exhausted")),
+        Paid::Busy => ("error", msg!("pay-busy")),
     };
     ctx.flash(kind, text);
     Ok(see_other(&back))
@@ -355,18 +351,12 @@ async fn cancel(
         .run(move |c| customer_orders::cancel(c, order_id, user_id))
         .await;
     match result {
-        Ok(Cancelled::Now { .. }) => ctx.flash("ok", "Order cancelled. Nothing was charged."),
+        Ok(Cancelled::Now { .. }) => ctx.flash("ok", msg!("cancel-done")),
         Ok(Cancelled::NotAllowed { status }) => ctx.flash(
             "error",
-            format!(
-                "This order can no longer be cancelled: it is {}.",
-                status.label().to_lowercase()
-            ),
+            msg!("cancel-not-allowed", status = status.as_str()),
         ),
-        Err(AppError::Busy) => ctx.flash(
-            "error",
-            "The shop is very busy right now; the order was not cancelled. Please try again.",
-        ),
+        Err(AppError::Busy) => ctx.flash("error", msg!("cancel-busy")),
         Err(e) => return Err(e),
     }
     Ok(see_other(&back))

@@ -7,9 +7,12 @@ use askama::Template;
 use super::session::Flash;
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::{IntoArg, Locale, Msg};
 use crate::shop::accounts::AuthUser;
 
-/// What `base.html` reads, and nothing else: title, who is logged in, the flash, the CSRF token.
+/// What `base.html` reads, and nothing else: title, who is logged in, the flash, the CSRF token,
+/// the language — and the templates' way to it: `page.t("key")`, `page.t1("key", "name", value)`,
+/// `page.tm(msg)`.
 pub struct Page {
     pub title: String,
     pub user: Option<AuthUser>,
@@ -17,9 +20,66 @@ pub struct Page {
     pub csrf_token: String,
     /// Customers: units in the cart, for the nav.
     pub cart_count: Option<i64>,
+    pub locale: Locale,
+    /// Where the footer's language switch comes back to (a local path).
+    pub here: String,
 }
 
 impl Page {
+    /// `<html lang>`.
+    pub fn lang(&self) -> &'static str {
+        self.locale.tag()
+    }
+    pub fn t(&self, key: &str) -> String {
+        self.locale.t(key)
+    }
+    pub fn t1(&self, key: &'static str, a: &'static str, va: impl IntoArg) -> String {
+        self.tm(Msg::new(key).arg(a, va))
+    }
+    pub fn t2(
+        &self,
+        key: &'static str,
+        a: &'static str,
+        va: impl IntoArg,
+        b: &'static str,
+        vb: impl IntoArg,
+    ) -> String {
+        self.tm(Msg::new(key).arg(a, va).arg(b, vb))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub fn t3(
+        &self,
+        key: &'static str,
+        a: &'static str,
+        va: impl IntoArg,
+        b: &'static str,
+        vb: impl IntoArg,
+        c: &'static str,
+        vc: impl IntoArg,
+    ) -> String {
+        self.tm(Msg::new(key).arg(a, va).arg(b, vb).arg(c, vc))
+    }
+    /// A message carried as key + arguments (flash, outcome, field error).
+    pub fn tm(&self, m: impl AsMsg) -> String {
+        self.locale.msg(m.as_msg())
+    }
+    /// A message with one argument shown marked (`<strong {attr}>value</strong>`, e.g. the name a
+    /// test or a screen reader looks for): the text and the value are HTML-escaped; only the
+    /// template's literal `attr` is not. Rendered with `|safe`.
+    pub fn tb(&self, key: &'static str, name: &'static str, value: &str, attr: &str) -> String {
+        self.tmb(&Msg::new(key), name, value, attr)
+    }
+    pub fn tmb(&self, m: &Msg, name: &'static str, value: &str, attr: &str) -> String {
+        const MARK: &str = "\u{E000}";
+        let text = self.tm(m.clone().arg(name, MARK));
+        let marked = format!("<strong {attr}>{}</strong>", escape_html(value));
+        escape_html(&text).replace(MARK, &marked)
+    }
+    /// The footer's link to this page in another language.
+    pub fn switch_href(&self, to: &str) -> String {
+        let query = serde_urlencoded::to_string([("next", self.here.as_str())]).unwrap_or_default();
+        format!("/lang/{to}?{query}")
+    }
     pub fn is_customer(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role == Role::Customer)
     }
@@ -41,6 +101,37 @@ impl Page {
             .and_then(|u| u.store_name.as_deref())
             .unwrap_or("")
     }
+}
+
+/// A message or a reference to one, however deep (templates pass fields and locals by reference).
+pub trait AsMsg {
+    fn as_msg(&self) -> &Msg;
+}
+impl AsMsg for Msg {
+    fn as_msg(&self) -> &Msg {
+        self
+    }
+}
+impl<T: AsMsg + ?Sized> AsMsg for &T {
+    fn as_msg(&self) -> &Msg {
+        (**self).as_msg()
+    }
+}
+
+/// Text made safe to put in HTML (element content or a quoted attribute).
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Renders a template into a 200 HTML response.

@@ -29,12 +29,12 @@ pub fn after<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
 }
 
 /// The message a refused query parameter gets on the 400 page.
-pub fn refusal(e: &actix_web::error::QueryPayloadError) -> String {
+pub fn refusal(e: &actix_web::error::QueryPayloadError) -> crate::i18n::Msg {
     let detail = match e {
         actix_web::error::QueryPayloadError::Deserialize(inner) => inner.to_string(),
         other => other.to_string(),
     };
-    format!("The address has a parameter the shop cannot use: {detail}.")
+    crate::msg!("error-param-refused", detail = detail)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::future::{ready, Ready};
 
 use crate::domain::Role;
+use crate::i18n::Msg;
 use crate::shop::accounts::AuthUser;
 use crate::shop::sessions::SessionToken;
 
@@ -26,7 +27,7 @@ const CHECKOUT_PRODUCTS: &str = "co_ids";
 pub struct Flash {
     /// `ok`, `info` or `error`: picks the colour.
     pub kind: String,
-    pub text: String,
+    pub text: Msg,
     /// A link after the text ("View cart (3)").
     #[serde(default)]
     pub link: Option<FlashLink>,
@@ -35,7 +36,7 @@ pub struct Flash {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FlashLink {
     pub href: String,
-    pub text: String,
+    pub text: Msg,
 }
 
 /// The session's user as last checked (see [`TypedSession::known_user`]).
@@ -89,23 +90,23 @@ impl TypedSession {
         self.0.get::<String>(CSRF).ok().flatten()
     }
 
-    pub fn flash(&self, kind: &str, text: impl Into<String>) {
+    pub fn flash(&self, kind: &str, text: Msg) {
         let _ = self.0.insert(
             FLASH,
             Flash {
                 kind: kind.to_string(),
-                text: text.into(),
+                text,
                 link: None,
             },
         );
     }
 
-    pub fn flash_with_link(&self, kind: &str, text: impl Into<String>, link: FlashLink) {
+    pub fn flash_with_link(&self, kind: &str, text: Msg, link: FlashLink) {
         let _ = self.0.insert(
             FLASH,
             Flash {
                 kind: kind.to_string(),
-                text: text.into(),
+                text,
                 link: Some(link),
             },
         );

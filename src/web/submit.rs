@@ -23,9 +23,5 @@ pub fn check(
     state
         .submit_tokens
         .verify(value, user_id, purpose, subject, chrono::Utc::now())
-        .map_err(|_| {
-            AppError::Conflict(
-                "This form has expired, please reload the page and try again.".into(),
-            )
-        })
+        .map_err(|_| AppError::Conflict(crate::msg!("error-form-expired-reload")))
 }

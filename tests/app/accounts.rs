@@ -100,7 +100,7 @@ async fn unknown_user_and_wrong_password_get_the_same_message() {
     assert_eq!(wrong.text_of(".form-error"), unknown.text_of(".form-error"));
     assert_eq!(
         wrong.text_of(".form-error").as_deref(),
-        Some(shopcounter::web::accounts::LOGIN_REFUSED)
+        Some(shopcounter::i18n::Locale::En.t("login-refused").as_str())
     );
 }
 

@@ -379,15 +379,15 @@ async fn the_order_page_shows_who_did_what_when() {
     let timeline = page.text_of("ol.timeline").unwrap();
     assert!(timeline.contains("Created by carol"), "{timeline}");
     assert!(
-        timeline.contains("2026-12-02 10:00 Ready by nina"),
-        "shop time: {timeline}"
+        timeline.contains("2 Dec 2026, 10:00 Ready by nina"),
+        "shop time, as English writes a date: {timeline}"
     );
     assert!(
         timeline.contains("Paid at the counter by nina"),
         "{timeline}"
     );
     assert!(
-        timeline.contains("2026-12-02 11:15 Picked up by nina"),
+        timeline.contains("2 Dec 2026, 11:15 Picked up by nina"),
         "{timeline}"
     );
     assert_eq!(

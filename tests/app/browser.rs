@@ -30,8 +30,24 @@ fn free_port() -> u16 {
 }
 
 impl Browser {
-    /// Starts chromedriver and a headless Chromium window of the given size.
+    /// Starts chromedriver and a headless Chromium window of the given size, in English (the
+    /// tests read English page text; `start_in` picks another language).
     pub async fn start(width: u32, height: u32) -> Browser {
+        Browser::start_in(width, height, "en").await
+    }
+
+    /// The same with the browser's language (`Accept-Language`) set, e.g. `zh-CN`.
+    pub async fn start_in(width: u32, height: u32, lang: &str) -> Browser {
+        Browser::launch(width, height, lang, false).await
+    }
+
+    /// A phone: headless Chromium keeps a window at least 500 px wide, so a narrower width is
+    /// emulated (the page's viewport is then exactly `width` CSS pixels).
+    pub async fn phone_in(width: u32, height: u32, lang: &str) -> Browser {
+        Browser::launch(width, height, lang, true).await
+    }
+
+    async fn launch(width: u32, height: u32, lang: &str, emulate: bool) -> Browser {
         let driver_bin =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -56,9 +72,17 @@ impl Browser {
                     "--disable-component-update", "--disable-sync",
                     format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.display()),
-                ]
+                    format!("--lang={lang}"),
+                ],
+                "prefs": { "intl.accept_languages": lang }
             }
         });
+        let mut caps = caps;
+        if emulate {
+            caps["goog:chromeOptions"]["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 }
+            });
+        }
         let caps = match caps {
             serde_json::Value::Object(map) => map,
             _ => unreachable!(),

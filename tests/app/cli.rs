@@ -263,6 +263,13 @@ fn a_bad_setting_stops_start_up_with_a_line_naming_the_variable() {
         .output()
         .expect("run");
     assert!(one_line_error(&out).contains("SHOP_UTC_OFFSET"));
+    let out = Command::new(env!("CARGO_BIN_EXE_shopcounter"))
+        .args(["migrate"])
+        .env("DATABASE_URL", &db.url)
+        .env("DEFAULT_LOCALE", "fr")
+        .output()
+        .expect("run");
+    assert!(one_line_error(&out).contains("DEFAULT_LOCALE"));
 }
 
 #[tokio::test]

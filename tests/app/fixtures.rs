@@ -106,7 +106,7 @@ pub fn create_order(app: &TestApp, spec: &OrderSpec<'_>) -> MadeOrder {
             match issue_pickup_code(c, id, digits)? {
                 Issued::Code(code) => pickup_code = Some(code),
                 Issued::SpaceFull => {
-                    return Err(AppError::Conflict("fixture: pickup code space full".into()))
+                    return Err(AppError::Conflict(shopcounter::msg!("error-form-reused")))
                 }
             }
             if spec.pay_method == PayMethod::Online {

@@ -309,8 +309,16 @@ impl Client {
 
     /// A client with its own user agent over the given cookie jar.
     pub fn with_agent(base: &str, agent: &str, jar: Arc<reqwest::cookie::Jar>) -> Client {
+        // English unless a test asks for another language: the tests read English page text
+        // (tests/app/languages.rs checks the choice of language itself).
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_LANGUAGE,
+            reqwest::header::HeaderValue::from_static("en"),
+        );
         let http = reqwest::Client::builder()
             .cookie_provider(Arc::clone(&jar))
+            .default_headers(headers)
             .user_agent(agent)
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(60))

@@ -5,12 +5,14 @@
 
 mod browser;
 mod browser_counter;
+mod browser_languages;
 mod browser_live;
 mod browser_screens;
 mod fixtures;
 mod helpers;
 mod hostile;
 mod invariants;
+mod languages;
 mod live;
 mod login_burst;
 

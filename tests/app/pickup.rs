@@ -52,7 +52,7 @@ fn empty_order(app: &TestApp, user_id: i64, store_id: i64) -> MadeOrder {
             .first(c)?;
         match issue_pickup_code(c, id, app.settings.pickup_code_digits)? {
             Issued::Code(code) => Ok::<_, AppError>((id, code)),
-            Issued::SpaceFull => Err(AppError::Conflict("space full".into())),
+            Issued::SpaceFull => Err(AppError::Conflict(shopcounter::msg!("error-form-reused"))),
         }
     })
     .expect("an order with a code");

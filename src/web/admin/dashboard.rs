@@ -6,6 +6,8 @@ use askama::Template;
 
 use crate::domain::OrderStatus;
 use crate::error::AppError;
+use crate::i18n::{Locale, Msg};
+use crate::msg;
 use crate::shop::dashboard::{self, StoreWaiting};
 use crate::web::auth::Admin;
 use crate::web::clock::{shop_day, shop_today};
@@ -17,7 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 struct StatusFigure {
     status: &'static str,
-    label: &'static str,
+    label: Msg,
     n: i64,
 }
 
@@ -78,7 +80,12 @@ const CHART_TOP: i64 = 16;
 const CHART_PLOT_H: i64 = 110;
 
 impl Chart {
-    fn new(by_day: &[(chrono::NaiveDate, i64)], today: chrono::NaiveDate, symbol: &str) -> Chart {
+    fn new(
+        by_day: &[(chrono::NaiveDate, i64)],
+        today: chrono::NaiveDate,
+        symbol: &str,
+        locale: Locale,
+    ) -> Chart {
         let max = by_day.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
         let bars = by_day
             .iter()
@@ -89,7 +96,7 @@ impl Chart {
                 Bar {
                     iso: day.format("%Y-%m-%d").to_string(),
                     day: day.format("%-d").to_string(),
-                    title: format!("{}: {}", day.format("%a %-d %b"), money(*net, symbol)),
+                    title: format!("{}: {}", locale.day(*day), money(*net, symbol)),
                     net_cents: *net,
                     x: i as i64 * (CHART_BAR_W + CHART_GAP) + CHART_GAP,
                     y: CHART_TOP + CHART_PLOT_H - height,
@@ -169,8 +176,8 @@ async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
         })
         .collect();
     render(&DashboardPage {
-        page: admin.ctx.page("Dashboard"),
-        today: today.format("%A %-d %B %Y").to_string(),
+        page: admin.ctx.page(msg!("title-dashboard")),
+        today: admin.ctx.locale.date_long(today),
         today_iso: today.format("%Y-%m-%d").to_string(),
         orders_today: by_status.iter().map(|s| s.n).sum(),
         by_status,
@@ -179,7 +186,7 @@ async fn index(admin: Admin) -> Result<HttpResponse, AppError> {
         takings,
         takings_total: money(t.today_net_cents(), &symbol),
         takings_total_cents: t.today_net_cents(),
-        chart: Chart::new(&t.by_day, today, &symbol),
+        chart: Chart::new(&t.by_day, today, &symbol, admin.ctx.locale),
         waiting: d.waiting_per_store,
         low_stock: d.low_stock,
     })

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use super::optional_id;
 use crate::domain::LookupOutcome;
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::lookup_audit::{self, LookupFilter};
 use crate::shop::staff::{self, StaffMember};
 use crate::shop::stores::{self, Store};
@@ -37,7 +39,7 @@ struct Line {
     staff: String,
     entered: String,
     outcome: LookupOutcome,
-    outcome_label: &'static str,
+    outcome_label: Msg,
     failed: bool,
     order_no: Option<String>,
 }
@@ -52,7 +54,7 @@ struct LookupsPage {
     store: String,
     staff_id: String,
     outcome: String,
-    error: Option<String>,
+    error: Option<Msg>,
     lines: Vec<Line>,
     older_link: Option<String>,
     is_first_page: bool,
@@ -70,16 +72,16 @@ fn masked(entered: &str) -> String {
 
 impl TryFrom<&LookupQuery> for LookupFilter {
     /// One message for the form (the last field that is wrong).
-    type Error = String;
+    type Error = Msg;
 
-    fn try_from(q: &LookupQuery) -> Result<LookupFilter, String> {
+    fn try_from(q: &LookupQuery) -> Result<LookupFilter, Msg> {
         let store_id = optional_id(&q.store, "store");
-        let staff_user_id = optional_id(&q.staff, "staff member");
+        let staff_user_id = optional_id(&q.staff, "staff");
         let outcome = match q.outcome.trim() {
             "" => Ok(None),
             o => LookupOutcome::parse(o)
                 .map(Some)
-                .ok_or_else(|| "Choose an outcome from the list.".to_string()),
+                .ok_or_else(|| msg!("field-choose", field = "outcome")),
         };
         Ok(LookupFilter {
             outcome: outcome?,
@@ -110,7 +112,7 @@ async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, 
     let lines = rows
         .into_iter()
         .map(|r| Line {
-            at: shop_time(r.created_at, offset),
+            at: shop_time(r.created_at, offset, admin.ctx.locale),
             store: r.store_name,
             staff: r.staff,
             entered: masked(&r.entered),
@@ -137,7 +139,7 @@ async fn list(admin: Admin, q: web::Query<LookupQuery>) -> Result<HttpResponse, 
     });
     render_status(
         &LookupsPage {
-            page: admin.ctx.page("Counter lookups"),
+            page: admin.ctx.page(msg!("title-lookups")),
             stores,
             staff,
             outcomes: LookupOutcome::ALL,

@@ -14,6 +14,8 @@ use diesel::MysqlConnection;
 use serde::Deserialize;
 
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::web::auth::Admin;
 use crate::web::csrf::{Form, NoFields};
 use crate::web::page::see_other;
@@ -48,10 +50,10 @@ impl Switch {
 
 /// What the flash says after a switch: turned on or off now, or it already was.
 pub struct Said {
-    pub turned_on: &'static str,
-    pub turned_off: &'static str,
-    pub already_on: &'static str,
-    pub already_off: &'static str,
+    pub turned_on: fn() -> Msg,
+    pub turned_off: fn() -> Msg,
+    pub already_on: fn() -> Msg,
+    pub already_off: fn() -> Msg,
 }
 
 /// A list whose rows have an on/off button: where the list is, what the flash says, and the change
@@ -78,12 +80,13 @@ pub async fn switch<T: Switchable>(
         (false, true) => T::SAID.already_on,
         (false, false) => T::SAID.already_off,
     };
-    admin.ctx.flash("ok", text);
+    admin.ctx.flash("ok", text());
     Ok(see_other(T::LIST))
 }
 
-/// An optional id from a query or form field: empty is None, junk is an error message.
-pub fn optional_id(raw: &str, field: &str) -> Result<Option<i64>, String> {
+/// An optional id from a query or form field: empty is None, junk is an error message. `field`
+/// is the catalog's selector for the field's name (`store`, `staff`, `status`, `outcome`).
+pub fn optional_id(raw: &str, field: &'static str) -> Result<Option<i64>, Msg> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
@@ -92,17 +95,23 @@ pub fn optional_id(raw: &str, field: &str) -> Result<Option<i64>, String> {
         .ok()
         .filter(|v| *v > 0)
         .map(Some)
-        .ok_or_else(|| format!("Choose a {field} from the list."))
+        .ok_or_else(|| msg!("field-choose", field = field))
 }
 
 /// Trims a free-text field and checks its length in characters.
-pub fn text_field(raw: &str, max: usize, required: bool, what: &str) -> Result<String, String> {
+/// `what` is the catalog's selector for the field's name (`name`, `reason`, `address`, …).
+pub fn text_field(
+    raw: &str,
+    max: usize,
+    required: bool,
+    what: &'static str,
+) -> Result<String, Msg> {
     let t = raw.trim();
     if required && t.is_empty() {
-        return Err(format!("{what} is required."));
+        return Err(msg!("field-required", field = what));
     }
     if t.chars().count() > max {
-        return Err(format!("{what} can be at most {max} characters."));
+        return Err(msg!("field-too-long", field = what, max = max));
     }
     Ok(t.to_string())
 }
@@ -117,8 +126,8 @@ mod tests {
         assert_eq!(optional_id("7", "store"), Ok(Some(7)));
         assert!(optional_id("x", "store").is_err());
         assert!(optional_id("-1", "store").is_err());
-        assert_eq!(text_field("  a ", 3, true, "Name"), Ok("a".into()));
-        assert!(text_field("", 3, true, "Name").is_err());
-        assert!(text_field("abcd", 3, false, "Name").is_err());
+        assert_eq!(text_field("  a ", 3, true, "name"), Ok("a".into()));
+        assert!(text_field("", 3, true, "name").is_err());
+        assert!(text_field("abcd", 3, false, "name").is_err());
     }
 }

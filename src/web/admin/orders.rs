@@ -10,11 +10,13 @@ use serde::Deserialize;
 use super::{optional_id, text_field};
 use crate::domain::{OrderStatus, PayMethod, Purpose};
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::order_detail::{self, AdminCancel, OrderDetail};
 use crate::shop::order_list::{self, Cursor, OrderFilter};
 use crate::shop::stores::{self, Store};
 use crate::web::auth::Admin;
-use crate::web::clock::{shop_day, shop_time};
+use crate::web::clock::{shop_day, shop_time, shop_time_iso};
 use crate::web::csrf::Form;
 use crate::web::page::{money, render_status, see_other, Page};
 use crate::web::submit;
@@ -48,12 +50,12 @@ struct ListQuery {
 
 #[derive(Default)]
 struct FilterErrors {
-    status: Option<String>,
-    store: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    q: Option<String>,
-    page: Option<String>,
+    status: Option<Msg>,
+    store: Option<Msg>,
+    from: Option<Msg>,
+    to: Option<Msg>,
+    q: Option<Msg>,
+    page: Option<Msg>,
 }
 
 struct ListRow {
@@ -62,7 +64,7 @@ struct ListRow {
     customer: String,
     store: String,
     status: OrderStatus,
-    status_label: &'static str,
+    status_label: Msg,
     pay_method: PayMethod,
     total: String,
 }
@@ -94,15 +96,15 @@ impl OrdersPage {
     }
 }
 
-fn parse_date(raw: &str) -> Result<Option<NaiveDate>, String> {
+fn parse_date(raw: &str) -> Result<Option<NaiveDate>, Msg> {
     let t = raw.trim();
     if t.is_empty() {
         return Ok(None);
     }
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         Ok(d) if (2000..=9999).contains(&d.year()) => Ok(Some(d)),
-        Ok(_) => Err("Use a date between the years 2000 and 9999.".into()),
-        Err(_) => Err("Use a date like 2026-12-02.".into()),
+        Ok(_) => Err(msg!("date-out-of-range")),
+        Err(_) => Err(msg!("date-format")),
     }
 }
 
@@ -125,20 +127,20 @@ struct ListRequest {
 
 impl ListQuery {
     /// The page number asked for; none is page 1.
-    fn page_no(&self) -> Result<u32, String> {
+    fn page_no(&self) -> Result<u32, Msg> {
         match self.page.trim() {
             "" => Ok(1),
             p => match p.parse::<u32>() {
                 Ok(n) if (1..=1_000_000).contains(&n) => Ok(n),
-                _ => Err("Page must be a whole number from 1.".into()),
+                _ => Err(msg!("page-rule")),
             },
         }
     }
 
     /// The search as it is used: trimmed, at most 64 characters (a longer one is refused, never
     /// silently dropped).
-    fn search(&self) -> Result<String, String> {
-        text_field(&self.q, 64, false, "Search")
+    fn search(&self) -> Result<String, Msg> {
+        text_field(&self.q, 64, false, "search")
     }
 
     /// Every field checked; the dates are days in the shop's time zone.
@@ -147,14 +149,14 @@ impl ListQuery {
             "" => Ok(None),
             s => OrderStatus::parse(s)
                 .map(Some)
-                .ok_or_else(|| "Choose a status from the list.".to_string()),
+                .ok_or_else(|| msg!("field-choose", field = "status")),
         };
         let store_id = optional_id(&self.store, "store");
         let from = parse_date(&self.from);
         let mut to = parse_date(&self.to);
         if let (Ok(Some(f)), Ok(Some(t))) = (&from, &to) {
             if t < f {
-                to = Err("The end date is before the start date.".into());
+                to = Err(msg!("date-end-before-start"));
             }
         }
         let page_no = self.page_no();
@@ -221,9 +223,9 @@ const EXPORT_BATCH: i64 = 500;
 #[get("/admin/orders.csv")]
 async fn export_csv(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     let offset = admin.ctx.state.settings.shop_utc_offset;
-    let request = q.parse(offset).map_err(|_| {
-        AppError::Invalid("The filters are not valid; correct them on the orders page.".into())
-    })?;
+    let request = q
+        .parse(offset)
+        .map_err(|_| AppError::Invalid(crate::msg!("error-order-filters")))?;
     let state = admin.ctx.state.clone();
     let filter = request.filter;
     let symbol_free = |cents: i64| format!("{}.{:02}", cents / 100, (cents % 100).abs());
@@ -256,7 +258,7 @@ async fn export_csv(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpRespon
             for r in rows {
                 let fields = [
                     r.order_no,
-                    shop_time(r.created_at, offset),
+                    shop_time_iso(r.created_at, offset),
                     r.status.as_str().to_string(),
                     r.pay_method.as_str().to_string(),
                     r.store_name,
@@ -331,7 +333,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
                 .rows
                 .into_iter()
                 .map(|r| ListRow {
-                    created: shop_time(r.created_at, offset),
+                    created: shop_time(r.created_at, offset, admin.ctx.locale),
                     status_label: r.status.label(),
                     order_no: r.order_no,
                     customer: r.username,
@@ -359,7 +361,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
     let first = page_no > 1 || q.before.is_some() || q.after.is_some();
     render_status(
         &OrdersPage {
-            page: admin.ctx.page("Orders"),
+            page: admin.ctx.page(msg!("title-admin-orders")),
             statuses: OrderStatus::ALL,
             stores,
             status: q.status.trim().to_string(),
@@ -382,7 +384,7 @@ async fn list(admin: Admin, q: web::Query<ListQuery>) -> Result<HttpResponse, Ap
 }
 
 struct TimelineLine {
-    what: &'static str,
+    what: Msg,
     at: String,
     by: Option<String>,
     note: Option<String>,
@@ -401,7 +403,7 @@ struct DetailLine {
 struct OrderPage {
     page: Page,
     d: OrderDetail,
-    status_label: &'static str,
+    status_label: Msg,
     total: String,
     created: String,
     lines: Vec<DetailLine>,
@@ -410,16 +412,16 @@ struct OrderPage {
     timeline: Vec<TimelineLine>,
     submit_token: String,
     reason: String,
-    reason_error: Option<String>,
-    refused: Option<String>,
+    reason_error: Option<Msg>,
+    refused: Option<Msg>,
 }
 
 async fn order_page(
     admin: &Admin,
     order_no: String,
     reason: String,
-    reason_error: Option<String>,
-    refused: Option<String>,
+    reason_error: Option<Msg>,
+    refused: Option<Msg>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let d = admin
@@ -444,8 +446,8 @@ async fn order_page(
         .timeline
         .iter()
         .map(|e| TimelineLine {
-            what: e.what,
-            at: shop_time(e.at, offset),
+            what: e.what.clone(),
+            at: shop_time(e.at, offset, admin.ctx.locale),
             by: e.by.clone(),
             note: e.note.clone(),
         })
@@ -453,10 +455,12 @@ async fn order_page(
     let submit_token = submit::issue(state, admin.user.id, Purpose::Cancel, Some(d.order.id));
     render_status(
         &OrderPage {
-            page: admin.ctx.page(format!("Order {}", d.order.order_no)),
+            page: admin
+                .ctx
+                .page(msg!("title-order", order = &d.order.order_no)),
             status_label: d.order.status.label(),
             total: money(d.order.total_cents, symbol),
-            created: shop_time(d.order.created_at, offset),
+            created: shop_time(d.order.created_at, offset, admin.ctx.locale),
             payment_amount: d
                 .payment
                 .as_ref()
@@ -466,7 +470,7 @@ async fn order_page(
                 .payment
                 .as_ref()
                 .and_then(|p| p.refunded_at)
-                .map(|t| shop_time(t, offset)),
+                .map(|t| shop_time(t, offset, admin.ctx.locale)),
             lines,
             timeline,
             submit_token,
@@ -524,7 +528,7 @@ async fn cancel(
         Purpose::Cancel,
         Some(order.id),
     )?;
-    let text = match text_field(&reason, 255, true, "A reason") {
+    let text = match text_field(&reason, 255, true, "reason") {
         Ok(t) => t,
         Err(e) => {
             return order_page(
@@ -549,27 +553,22 @@ async fn cancel(
             admin.ctx.flash(
                 "ok",
                 if refunded {
-                    "Order cancelled: stock released, payment marked refunded."
+                    msg!("admin-cancelled-refunded")
                 } else {
-                    "Order cancelled: stock released."
+                    msg!("admin-cancelled")
                 },
             );
             Ok(see_other(&back))
         }
         AdminCancel::AlreadyDone => {
-            admin.ctx.flash(
-                "info",
-                "This cancel was already submitted; nothing was done twice.",
-            );
+            admin.ctx.flash("info", msg!("admin-cancel-twice"));
             Ok(see_other(&back))
         }
         AdminCancel::Refused { status } => {
             let why = match status {
-                OrderStatus::PickedUp => {
-                    "This order has been picked up and can no longer be cancelled.".to_string()
-                }
-                OrderStatus::Cancelled => "This order is already cancelled.".to_string(),
-                _ => format!("This order cannot be cancelled now (status {status})."),
+                OrderStatus::PickedUp => msg!("admin-cancel-picked-up"),
+                OrderStatus::Cancelled => msg!("admin-cancel-already"),
+                _ => msg!("admin-cancel-refused", status = status.as_str()),
             };
             order_page(
                 &admin,

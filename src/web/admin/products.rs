@@ -10,6 +10,8 @@ use serde::Deserialize;
 use super::{switch, text_field, Said, Switchable};
 use crate::domain::parse_price;
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::catalog::{CreateProduct, NewProduct, Product};
 use crate::shop::products::{self, Activation, ProductEdit};
 use crate::web::auth::Admin;
@@ -46,12 +48,12 @@ struct ProductFields {
 
 #[derive(Default)]
 struct ProductErrors {
-    sku: Option<String>,
-    name: Option<String>,
-    description: Option<String>,
-    price: Option<String>,
-    stock: Option<String>,
-    low_stock_threshold: Option<String>,
+    sku: Option<Msg>,
+    name: Option<Msg>,
+    description: Option<Msg>,
+    price: Option<Msg>,
+    stock: Option<Msg>,
+    low_stock_threshold: Option<Msg>,
 }
 
 impl ProductErrors {
@@ -88,16 +90,29 @@ struct EditPage {
     errors: ProductErrors,
 }
 
-fn whole_number(raw: &str, max: i32, what: &str) -> Result<i32, String> {
+/// `what` is the catalog's selector for the field's name (`stock`, `threshold`).
+fn whole_number(raw: &str, max: i32, what: &'static str) -> Result<i32, Msg> {
     let t = raw.trim();
-    let msg = || format!("{what} must be a whole number from 0 to {max}.");
+    let msg = || msg!("field-whole-number", field = what, max = max);
     if t.is_empty() || t.len() > 9 || !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(msg());
     }
     t.parse::<i32>().ok().filter(|v| *v <= max).ok_or_else(msg)
 }
 
-fn validate_sku(raw: &str) -> Result<String, String> {
+/// The price field's message, in the reader's words.
+fn price_message(e: crate::domain::PriceError) -> Msg {
+    use crate::domain::PriceError;
+    match e {
+        PriceError::Empty => msg!("price-empty"),
+        PriceError::Negative => msg!("price-negative"),
+        PriceError::NotANumber => msg!("price-not-a-number"),
+        PriceError::TooManyDecimals => msg!("price-decimals"),
+        PriceError::TooLarge => msg!("price-too-large"),
+    }
+}
+
+fn validate_sku(raw: &str) -> Result<String, Msg> {
     let t = raw.trim();
     let ok = (1..=64).contains(&t.len())
         && t.chars()
@@ -105,7 +120,7 @@ fn validate_sku(raw: &str) -> Result<String, String> {
     if ok {
         Ok(t.to_string())
     } else {
-        Err("Use 1 to 64 letters, digits, dashes, dots or underscores.".into())
+        Err(msg!("sku-rule"))
     }
 }
 
@@ -126,7 +141,7 @@ async fn list_page(
         .collect();
     render_status(
         &ProductsPage {
-            page: admin.ctx.page("Products"),
+            page: admin.ctx.page(msg!("title-products")),
             products,
             form,
             errors,
@@ -149,11 +164,11 @@ async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
 async fn create(admin: Admin, form: Form<ProductFields>) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let sku = validate_sku(&f.sku);
-    let name = text_field(&f.name, 200, true, "Name");
-    let description = text_field(&f.description, 2000, false, "Description");
-    let price = parse_price(&f.price).map_err(|e| e.to_string());
-    let stock = whole_number(&f.stock, 1_000_000, "Initial stock");
-    let threshold = whole_number(&f.low_stock_threshold, 1_000_000, "Low-stock mark");
+    let name = text_field(&f.name, 200, true, "name");
+    let description = text_field(&f.description, 2000, false, "description");
+    let price = parse_price(&f.price).map_err(price_message);
+    let stock = whole_number(&f.stock, 1_000_000, "stock");
+    let threshold = whole_number(&f.low_stock_threshold, 1_000_000, "threshold");
     let mut errors = ProductErrors {
         sku: sku.as_ref().err().cloned(),
         name: name.as_ref().err().cloned(),
@@ -182,11 +197,11 @@ async fn create(admin: Admin, form: Form<ProductFields>) -> Result<HttpResponse,
             .await?;
         match created {
             CreateProduct::Created(_) => {
-                admin.ctx.flash("ok", format!("Product “{shown}” created."));
+                admin.ctx.flash("ok", msg!("product-created", name = shown));
                 return Ok(see_other("/admin/products"));
             }
             CreateProduct::SkuTaken => {
-                errors.sku = Some("Another product already has this SKU.".into());
+                errors.sku = Some(msg!("sku-taken"));
             }
         }
     }
@@ -213,7 +228,7 @@ async fn edit_page(
         stock: String::new(),
         low_stock_threshold: product.low_stock_threshold.to_string(),
     });
-    let title = format!("Edit {}", product.name);
+    let title = msg!("title-product-edit", name = &product.name);
     render_status(
         &EditPage {
             page: admin.ctx.page(title),
@@ -245,10 +260,10 @@ async fn edit(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let f = form.0;
-    let name = text_field(&f.name, 200, true, "Name");
-    let description = text_field(&f.description, 2000, false, "Description");
-    let price = parse_price(&f.price).map_err(|e| e.to_string());
-    let threshold = whole_number(&f.low_stock_threshold, 1_000_000, "Low-stock mark");
+    let name = text_field(&f.name, 200, true, "name");
+    let description = text_field(&f.description, 2000, false, "description");
+    let price = parse_price(&f.price).map_err(price_message);
+    let threshold = whole_number(&f.low_stock_threshold, 1_000_000, "threshold");
     let errors = ProductErrors {
         name: name.as_ref().err().cloned(),
         description: description.as_ref().err().cloned(),
@@ -280,10 +295,7 @@ async fn edit(
     if !found {
         return Err(AppError::NotFound);
     }
-    admin.ctx.flash(
-        "ok",
-        format!("“{shown}” saved. Existing orders keep the price they were placed at."),
-    );
+    admin.ctx.flash("ok", msg!("product-saved", name = shown));
     Ok(see_other("/admin/products"))
 }
 
@@ -293,10 +305,10 @@ struct ProductSwitch;
 impl Switchable for ProductSwitch {
     const LIST: &'static str = "/admin/products";
     const SAID: Said = Said {
-        turned_on: "Product reactivated: customers can buy it again.",
-        turned_off: "Product deactivated: it can no longer be checked out.",
-        already_on: "That product was already active.",
-        already_off: "That product was already inactive.",
+        turned_on: || msg!("product-on"),
+        turned_off: || msg!("product-off"),
+        already_on: || msg!("product-already-on"),
+        already_off: || msg!("product-already-off"),
     };
     fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
         Ok(products::set_active(conn, id, on)? == Activation::Changed)

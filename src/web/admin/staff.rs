@@ -9,6 +9,8 @@ use serde::Deserialize;
 use super::{optional_id, switch, text_field, Said, Switchable};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::accounts::{self, CreateAccount, NewAccount};
 use crate::shop::staff::{self, StaffMember};
 use crate::shop::stores::{self, Store};
@@ -42,10 +44,10 @@ struct StaffFields {
 
 #[derive(Default)]
 struct StaffErrors {
-    username: Option<String>,
-    display_name: Option<String>,
-    password: Option<String>,
-    store_id: Option<String>,
+    username: Option<Msg>,
+    display_name: Option<Msg>,
+    password: Option<Msg>,
+    store_id: Option<Msg>,
 }
 
 struct StaffLine {
@@ -82,11 +84,11 @@ async fn page(
     let offset = admin.ctx.state.settings.shop_utc_offset;
     render_status(
         &StaffPage {
-            page: admin.ctx.page("Staff"),
+            page: admin.ctx.page(msg!("title-staff")),
             staff: all
                 .into_iter()
                 .map(|m| StaffLine {
-                    since: shop_time(m.created_at, offset),
+                    since: shop_time(m.created_at, offset, admin.ctx.locale),
                     m,
                 })
                 .collect(),
@@ -108,7 +110,7 @@ async fn list(admin: Admin) -> Result<HttpResponse, AppError> {
 async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, AppError> {
     let mut f = form.0;
     let username = f.username.trim().to_string();
-    let display_name = text_field(&f.display_name, 100, false, "Name");
+    let display_name = text_field(&f.display_name, 100, false, "name");
     let mut errors = StaffErrors {
         username: accounts::validate_username(&username).err(),
         display_name: display_name.as_ref().err().cloned(),
@@ -118,7 +120,7 @@ async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, A
     let store_id = match optional_id(&f.store_id, "store") {
         Ok(Some(id)) => Some(id),
         Ok(None) => {
-            errors.store_id = Some("A staff account belongs to one store: choose it.".into());
+            errors.store_id = Some(msg!("staff-store-required"));
             None
         }
         Err(e) => {
@@ -158,13 +160,11 @@ async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, A
             Some(CreateAccount::Created(_)) => {
                 admin
                     .ctx
-                    .flash("ok", format!("Staff account {username} created."));
+                    .flash("ok", msg!("staff-created", username = username));
                 return Ok(see_other("/admin/staff"));
             }
-            Some(CreateAccount::UsernameTaken) => {
-                errors.username = Some("That username is taken. Please choose another.".into())
-            }
-            None => errors.store_id = Some("Choose an open store from the list.".into()),
+            Some(CreateAccount::UsernameTaken) => errors.username = Some(msg!("username-taken")),
+            None => errors.store_id = Some(msg!("staff-choose-open-store")),
         }
     }
     f.password.clear();
@@ -176,13 +176,13 @@ async fn create(admin: Admin, form: Form<StaffFields>) -> Result<HttpResponse, A
 struct MemberPage {
     page: Page,
     m: StaffMember,
-    password_error: Option<String>,
+    password_error: Option<Msg>,
 }
 
 async fn member_page(
     admin: &Admin,
     id: i64,
-    password_error: Option<String>,
+    password_error: Option<Msg>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let m = admin
@@ -191,7 +191,9 @@ async fn member_page(
         .await?;
     render_status(
         &MemberPage {
-            page: admin.ctx.page(format!("Staff · {}", m.username)),
+            page: admin
+                .ctx
+                .page(msg!("title-staff-member", username = &m.username)),
             m,
             password_error,
         },
@@ -226,10 +228,7 @@ async fn reset_password(
         .ctx
         .run(move |conn| staff::reset_staff_password(conn, id, &hash))
         .await?;
-    admin.ctx.flash(
-        "ok",
-        "Password changed. The account's open sessions have ended; tell them the new password.",
-    );
+    admin.ctx.flash("ok", msg!("staff-password-changed"));
     Ok(see_other(&format!("/admin/staff/{id}")))
 }
 
@@ -239,10 +238,10 @@ struct StaffSwitch;
 impl Switchable for StaffSwitch {
     const LIST: &'static str = "/admin/staff";
     const SAID: Said = Said {
-        turned_on: "Account enabled: it can log in again.",
-        turned_off: "Account disabled: its open sessions ended at once.",
-        already_on: "That account was already enabled.",
-        already_off: "That account was already disabled.",
+        turned_on: || msg!("staff-on"),
+        turned_off: || msg!("staff-off"),
+        already_on: || msg!("staff-already-on"),
+        already_off: || msg!("staff-already-off"),
     };
     fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
         staff::set_staff_disabled(conn, id, !on)

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use super::text_field;
 use crate::domain::MovementReason;
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::inventory::{self, StockRow, StockSort, StockedProduct};
 use crate::shop::stock::Adjusted;
 use crate::web::auth::Admin;
@@ -32,7 +34,7 @@ struct SortQuery {
 
 struct SortLink {
     key: &'static str,
-    label: &'static str,
+    label: Msg,
     /// The `dir` a click on this heading asks for.
     next_dir: &'static str,
     /// ▲ / ▼ on the current sort column.
@@ -51,27 +53,25 @@ struct StockPage {
 async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse, AppError> {
     let sort = match q.sort.trim() {
         "" => StockSort::Name,
-        s => StockSort::parse(s).ok_or_else(|| {
-            AppError::Invalid(
-                "`sort` must be one of the column names: name, stock, sales, held, low.".into(),
-            )
-        })?,
+        s => {
+            StockSort::parse(s).ok_or_else(|| AppError::Invalid(crate::msg!("error-stock-sort")))?
+        }
     };
     let descending = match q.dir.trim() {
         "" | "asc" => false,
         "desc" => true,
-        _ => return Err(AppError::Invalid("`dir` must be asc or desc.".into())),
+        _ => return Err(AppError::Invalid(crate::msg!("error-stock-dir"))),
     };
     let rows = admin
         .ctx
         .run(move |conn| inventory::stock_overview(conn, sort, descending))
         .await?;
     let labels = [
-        (StockSort::Name, "Product"),
-        (StockSort::Stock, "Stock"),
-        (StockSort::Sales, "Sold"),
-        (StockSort::Held, "Held by unpaid"),
-        (StockSort::Low, "Low stock"),
+        (StockSort::Name, msg!("stock-col-product")),
+        (StockSort::Stock, msg!("stock-col-stock")),
+        (StockSort::Sales, msg!("stock-col-sold")),
+        (StockSort::Held, msg!("stock-col-held")),
+        (StockSort::Low, msg!("stock-col-low")),
     ];
     let heads = labels
         .into_iter()
@@ -94,7 +94,7 @@ async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse
         })
         .collect();
     render(&StockPage {
-        page: admin.ctx.page("Stock"),
+        page: admin.ctx.page(msg!("title-stock")),
         rows,
         heads,
     })
@@ -102,7 +102,7 @@ async fn overview(admin: Admin, q: web::Query<SortQuery>) -> Result<HttpResponse
 
 struct LedgerLine {
     delta: String,
-    reason: &'static str,
+    reason: Msg,
     reason_key: MovementReason,
     order_no: Option<String>,
     actor: String,
@@ -122,8 +122,8 @@ struct LedgerPage {
     is_first_page: bool,
     delta: String,
     reason: String,
-    delta_error: Option<String>,
-    reason_error: Option<String>,
+    delta_error: Option<Msg>,
+    reason_error: Option<Msg>,
 }
 
 #[derive(Deserialize)]
@@ -135,8 +135,8 @@ struct LedgerQuery {
 struct AdjustForm {
     delta: String,
     reason: String,
-    delta_error: Option<String>,
-    reason_error: Option<String>,
+    delta_error: Option<Msg>,
+    reason_error: Option<Msg>,
 }
 
 async fn ledger_page(
@@ -167,10 +167,10 @@ async fn ledger_page(
             actor: e.actor.unwrap_or_else(|| "—".into()),
             note: e.note,
             stock_after: e.stock_after,
-            at: shop_time(e.created_at, offset),
+            at: shop_time(e.created_at, offset, admin.ctx.locale),
         })
         .collect();
-    let title = format!("Stock · {}", product.name);
+    let title = msg!("title-ledger", name = &product.name);
     render_status(
         &LedgerPage {
             page: admin.ctx.page(title),
@@ -212,18 +212,16 @@ struct AdjustFields {
 }
 
 /// A signed whole number of units, not zero, within ±MAX_DELTA.
-fn parse_delta(raw: &str) -> Result<i32, String> {
+fn parse_delta(raw: &str) -> Result<i32, Msg> {
     let t = raw.trim();
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
-    let message = || {
-        format!("Enter a whole number of units, like 12 or -3 (at most {MAX_DELTA} either way).")
-    };
+    let message = || msg!("delta-rule", max = MAX_DELTA);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 7 {
         return Err(message());
     }
     let v: i32 = t.parse().map_err(|_| message())?;
     if v == 0 {
-        return Err("A change of 0 does nothing: enter how many units to add or take away.".into());
+        return Err(msg!("delta-zero"));
     }
     if v.abs() > MAX_DELTA {
         return Err(message());
@@ -240,7 +238,7 @@ async fn adjust(
     let product_id = path.into_inner();
     let AdjustFields { delta, reason } = form.0;
     let parsed_delta = parse_delta(&delta);
-    let parsed_reason = text_field(&reason, 255, true, "A reason");
+    let parsed_reason = text_field(&reason, 255, true, "reason");
     let (d, r) = match (&parsed_delta, &parsed_reason) {
         (Ok(d), Ok(r)) => (*d, r.clone()),
         _ => {
@@ -268,7 +266,12 @@ async fn adjust(
         Adjusted::Done { stock_after } => {
             admin.ctx.flash(
                 "ok",
-                format!("Stock adjusted by {d:+} ({r}). Now {stock_after} in stock."),
+                msg!(
+                    "stock-adjusted",
+                    delta = format!("{d:+}"),
+                    reason = r,
+                    stock = stock_after
+                ),
             );
             Ok(see_other(&format!("/admin/stock/{product_id}")))
         }
@@ -276,10 +279,7 @@ async fn adjust(
             let form = AdjustForm {
                 delta,
                 reason,
-                delta_error: Some(format!(
-                    "Only {stock} in stock: taking away {} would go below zero. Nothing was changed.",
-                    -d
-                )),
+                delta_error: Some(msg!("stock-would-go-negative", stock = stock, take = -d)),
                 reason_error: None,
             };
             ledger_page(&admin, product_id, None, form, StatusCode::CONFLICT).await

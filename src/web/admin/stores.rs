@@ -8,6 +8,8 @@ use serde::Deserialize;
 
 use super::{switch, text_field, Said, Switchable};
 use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::shop::stores::{self, CreateStore, Store};
 use crate::web::auth::Admin;
 use crate::web::csrf::Form;
@@ -32,9 +34,9 @@ struct StoreFields {
 
 #[derive(Default)]
 struct StoreErrors {
-    code: Option<String>,
-    name: Option<String>,
-    address: Option<String>,
+    code: Option<Msg>,
+    name: Option<Msg>,
+    address: Option<Msg>,
 }
 
 #[derive(Template)]
@@ -55,7 +57,7 @@ async fn page(
     let stores = admin.ctx.run(stores::all_stores).await?;
     render_status(
         &StoresPage {
-            page: admin.ctx.page("Stores"),
+            page: admin.ctx.page(msg!("title-stores")),
             stores,
             form,
             errors,
@@ -75,8 +77,8 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
     let f = form.0;
     let code = f.code.trim().to_string();
     let code_ok = stores::validate_code(&code);
-    let name = text_field(&f.name, 100, true, "Name");
-    let address = text_field(&f.address, 255, false, "Address");
+    let name = text_field(&f.name, 100, true, "name");
+    let address = text_field(&f.address, 255, false, "address");
     let mut errors = StoreErrors {
         code: code_ok.err(),
         name: name.as_ref().err().cloned(),
@@ -93,12 +95,10 @@ async fn create(admin: Admin, form: Form<StoreFields>) -> Result<HttpResponse, A
             CreateStore::Created(_) => {
                 admin
                     .ctx
-                    .flash("ok", format!("Store {code} “{shown}” created."));
+                    .flash("ok", msg!("store-created", code = &code, name = shown));
                 return Ok(see_other("/admin/stores"));
             }
-            CreateStore::CodeTaken => {
-                errors.code = Some("Another store already has this code.".into())
-            }
+            CreateStore::CodeTaken => errors.code = Some(msg!("store-code-taken")),
         }
     }
     page(&admin, f, errors, StatusCode::BAD_REQUEST).await
@@ -110,10 +110,10 @@ struct StoreSwitch;
 impl Switchable for StoreSwitch {
     const LIST: &'static str = "/admin/stores";
     const SAID: Said = Said {
-        turned_on: "Store enabled: customers can pick it for new orders again.",
-        turned_off: "Store disabled: customers can no longer choose it for new orders.",
-        already_on: "That store was already enabled.",
-        already_off: "That store was already disabled.",
+        turned_on: || msg!("store-on"),
+        turned_off: || msg!("store-off"),
+        already_on: || msg!("store-already-on"),
+        already_off: || msg!("store-already-off"),
     };
     fn change(conn: &mut MysqlConnection, id: i64, on: bool) -> Result<bool, AppError> {
         stores::set_store_active(conn, id, on)
