@@ -108,11 +108,17 @@ async fn the_counters_429_screen_keeps_the_counter_and_counts_down() {
             .find(Locator::Css("[data-counter-input]"))
             .await
             .unwrap();
+        // Marks this page, so the wait below finds the refusal on the next page, not this one
+        // (under load the old page's input went stale while the loop typed into it).
+        b.client
+            .execute("document.body.dataset.before = '1';", vec![])
+            .await
+            .unwrap();
         input.clear().await.unwrap();
         input.send_keys("12\u{E007}").await.unwrap();
         b.client
             .wait()
-            .for_element(Locator::Css("[data-tone=refusal]"))
+            .for_element(Locator::Css("body:not([data-before]) [data-tone=refusal]"))
             .await
             .unwrap();
     }
