@@ -172,14 +172,12 @@ pub async fn assert_fits_the_width(c: &Client, what: &str) {
         page.as_i64() <= window.as_i64(),
         "{what}: the page is {page} px wide in a {window} px window"
     );
-    let overflowing = js(
-        "var m = document.querySelector('main'); \
+    let overflowing = js("var m = document.querySelector('main'); \
          var edge = Math.min(window.innerWidth, \
            m.getBoundingClientRect().right - parseFloat(getComputedStyle(m).paddingRight)); \
          return Array.from(m.querySelectorAll('*')).filter(function (e) { \
            var r = e.getBoundingClientRect(); return r.width > 0 && r.right > edge + 0.5; \
-         }).map(function (e) { return e.tagName + '.' + e.className; });",
-    )
+         }).map(function (e) { return e.tagName + '.' + e.className; });")
     .await;
     assert_eq!(overflowing, serde_json::json!([]), "{what}: cut off");
 }

@@ -169,6 +169,20 @@ async fn on_screen(c: &Client, css: &str) -> bool {
     .unwrap_or(false)
 }
 
+/// How much of `main`'s content width the first element matching `css` takes (0 to 1).
+async fn width_share(c: &Client, css: &str) -> f64 {
+    c.execute(
+        "var m = document.querySelector('main'), s = getComputedStyle(m); \
+         var inner = m.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); \
+         return document.querySelector(arguments[0]).getBoundingClientRect().width / inner;",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .expect("script")
+    .as_f64()
+    .unwrap_or(0.0)
+}
+
 /// The computed font size of the first element matching `css`, in px.
 async fn font_px(c: &Client, css: &str) -> f64 {
     c.execute(
@@ -224,9 +238,15 @@ async fn the_counter_fits_a_phone_and_stays_readable_at_arms_length() {
             on_screen(c, ".counter-lookup button[type=submit]").await,
             "Look up is on screen at {width} px"
         );
-        browser
-            .screenshot(&format!("counter-queue-{width}"))
-            .await;
+        // The code input and a queue row's who-and-what get the width, not a squeezed column.
+        for css in ["[data-counter-input]", "[data-queue=to_prepare] .queue-who"] {
+            let share = width_share(c, css).await;
+            assert!(
+                share >= 0.9,
+                "{css} takes {share:.2} of the width at {width} px"
+            );
+        }
+        browser.screenshot(&format!("counter-queue-{width}")).await;
 
         let code = order.pickup_code.clone().unwrap();
         let input = c.find(Locator::Css("[data-counter-input]")).await.unwrap();
@@ -252,8 +272,15 @@ async fn the_counter_fits_a_phone_and_stays_readable_at_arms_length() {
             font_px(c, "[data-entered-code]").await >= 22.0,
             "the entered code is large at {width} px"
         );
+        browser.screenshot(&format!("counter-match-{width}")).await;
+        c.execute(
+            "document.querySelector('button.handover').scrollIntoView({block: 'end'});",
+            vec![],
+        )
+        .await
+        .unwrap();
         browser
-            .screenshot(&format!("counter-match-{width}"))
+            .screenshot(&format!("counter-match-{width}-handover"))
             .await;
         browser.close().await;
     }
