@@ -91,6 +91,14 @@ impl Locale {
         }
     }
 
+    /// Parses both catalogs now (they are parsed on first use): a broken catalog stops start-up
+    /// instead of the first request. The tests parse them too.
+    pub fn load_catalogs() {
+        for locale in Locale::ALL {
+            let _ = locale.t("nav-shop");
+        }
+    }
+
     /// The message `key` with no arguments.
     pub fn t(self, key: &str) -> String {
         LOCALES.lookup(&self.langid(), key)
@@ -374,6 +382,50 @@ mod tests {
                 .is_some_and(|e| e == "rs" || e == "html" || e == "txt")
             {
                 out.push(path);
+            }
+        }
+    }
+
+    /// A catalog line that Fluent could not parse would leave its message out of the bundle (and
+    /// the page would show the key): every key defined must resolve in its own language.
+    #[test]
+    fn every_message_of_both_catalogs_parses_and_resolves() {
+        for locale in Locale::ALL {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("locales")
+                .join(locale.tag())
+                .join("main.ftl");
+            let text = std::fs::read_to_string(&path).expect("catalog");
+            // Each message with every variable it names given a value (a number: selectors
+            // then take their default variant, which must exist too).
+            let keys = catalog_keys(locale);
+            let mut blocks: Vec<(String, String)> = Vec::new();
+            for line in text.lines() {
+                let key = line.split_once(" =").map(|(k, _)| k.to_string());
+                match key.filter(|k| keys.contains(k)) {
+                    Some(k) => blocks.push((k, line.to_string())),
+                    None => {
+                        if let Some((_, body)) = blocks.last_mut() {
+                            body.push_str(line);
+                        }
+                    }
+                }
+            }
+            assert_eq!(blocks.len(), keys.len());
+            for (key, body) in blocks {
+                let args: HashMap<Cow<'static, str>, FluentValue> = body
+                    .split('$')
+                    .skip(1)
+                    .map(|rest| {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        (Cow::Owned(name), FluentValue::from(7))
+                    })
+                    .collect();
+                let found = LOCALES.try_lookup_with_args(&locale.langid(), &key, &args);
+                assert!(found.is_some(), "{} {key} does not resolve", locale.tag());
             }
         }
     }

@@ -32,6 +32,7 @@ impl Application {
             .context("reading the bound port")?
             .port();
         crate::metrics::handle();
+        crate::i18n::Locale::load_catalogs();
         let key = Key::derive_from(&state.settings.derived_key("session-cookie"));
         let cookie_secure = state.settings.cookie_secure;
         let state = web::Data::new(state);

@@ -430,7 +430,14 @@ admin-cancelled = Order cancelled: stock released.
 admin-cancel-twice = This cancel was already submitted; nothing was done twice.
 admin-cancel-picked-up = This order has been picked up and can no longer be cancelled.
 admin-cancel-already = This order is already cancelled.
-admin-cancel-refused = This order cannot be cancelled now (status { $status }).
+admin-cancel-refused =
+    This order cannot be cancelled now (status { $status ->
+        [pending_payment] awaiting payment
+        [confirmed] confirmed — being prepared
+        [ready] ready for pickup
+        [picked_up] picked up
+       *[cancelled] cancelled
+    }).
 timeline-created = Created
 timeline-paid = Paid
 timeline-paid-at-counter = Paid at the counter

@@ -76,7 +76,7 @@ error-stock-sort = `sort` 必须是以下列名之一：name、stock、sales、h
 error-stock-dir = `dir` 必须是 asc 或 desc。
 error-order-filters = 筛选条件无效；请在订单页面上修改。
 
-## Catalog and cart
+## 商品目录与购物车
 
 title-shop = 商店
 catalog-heading = 在线下单，到店自取
@@ -107,7 +107,7 @@ cart-view = 查看购物车（{ $n }）
 cart-updated = 购物车已更新。
 cart-removed = 已从购物车删除。
 
-## Checkout
+## 结算
 
 title-checkout = 结算
 checkout-heading = 结算
@@ -144,7 +144,7 @@ checkout-placed-online = 已下单。请在显示的时间内付款以确认订�
 checkout-placed-at-counter = 已下单并确认。取货时在柜台付款。
 checkout-already-placed = 这个订单已经提交过了（表单发送了两次）；就是这个。没有重复下单。
 
-## Accounts
+## 账号
 
 title-login = 登录
 title-register = 注册账号
@@ -182,7 +182,7 @@ browser-on-system = { $system } 上的浏览器
 browser-only = { $browser }
 browser-on = { $system } 上的 { $browser }
 
-## Vocabularies
+## 词汇（状态、结果、库存变动）
 
 lookup-matched = 匹配
 lookup-invalid = 无效取货码
@@ -204,7 +204,7 @@ code-active = 有效
 code-used = 已在交货时使用
 code-void = 作废（订单已取消）
 
-## Orders and pickup
+## 订单与取货
 
 pickup-ready-at = 可以到 { $store } 取货了
 pickup-being-prepared = { $store } 正在备货。可以来取时，这里会显示“可以取货”。
@@ -267,7 +267,7 @@ cancel-not-allowed =
         }。
 cancel-busy = 商店现在非常繁忙；订单没有取消。请再试一次。
 
-## Counter
+## 柜台
 
 title-counter = 柜台
 counter-title = 柜台 · { $store }
@@ -347,7 +347,7 @@ code-check-digit = 不是有效的取货码：校验位不符 — 请重新输�
 code-forged-qr = 不是有效的取货码：这个二维码不是本店发出的。
 code-malformed-qr = 不是有效的取货码：无法读取二维码 — 请重新扫描或输入取货码。
 
-## Admin (messages)
+## 管理后台（提示信息）
 
 field-choose =
     请从列表中选择{ $field ->
@@ -421,7 +421,14 @@ admin-cancelled = 订单已取消：库存已释放。
 admin-cancel-twice = 这次取消已经提交过了；没有重复操作。
 admin-cancel-picked-up = 这个订单已取货，不能再取消。
 admin-cancel-already = 这个订单已经取消了。
-admin-cancel-refused = 这个订单现在不能取消（状态 { $status }）。
+admin-cancel-refused =
+    这个订单现在不能取消（状态：{ $status ->
+        [pending_payment] 待付款
+        [confirmed] 已确认 — 备货中
+        [ready] 可以取货
+        [picked_up] 已取货
+       *[cancelled] 已取消
+    }）。
 timeline-created = 已创建
 timeline-paid = 已付款
 timeline-paid-at-counter = 已在柜台付款
@@ -440,12 +447,12 @@ title-lookups = 柜台查询记录
 title-admin-orders = 订单
 title-dashboard = 概览
 
-## Admin: stock
+## 管理后台：库存
 
-stock-explain = 已售 = 已付款订单中的件数。占用 = 尚未付款订单中的件数（等待在线付款，或将在柜台付款）：已下架但未售出。只有在商品达到或低于提醒线时才标记为低库存。点击列标题排序。
+stock-explain = 已售 = 已付款订单中的件数。占用 = 尚未付款订单中的件数（等待在线付款，或将在柜台付款）：不在货架上，但还没有售出。只有在商品达到或低于提醒线时才标记为低库存。点击列标题排序。
 stock-inactive = 已下架
 
-## Admin: stock ledger
+## 管理后台：库存流水
 
 stock-low-mark = 低（≤ { $mark }）
 ledger-in-stock = 库存
@@ -468,7 +475,7 @@ ledger-by = 操作人
 ledger-stock-after = 变动后库存
 ledger-newest = 最新
 
-## Admin: dashboard
+## 管理后台：概览
 
 dash-shop-time = 商店时间
 dash-taken-today = 今日收入（付款减退款）
@@ -491,7 +498,7 @@ dash-no-low = 所有商品都高于低库存提醒线。
 dash-left = 剩 { $n } 件
 dash-mark = （提醒线 { $mark }）
 
-## Admin: orders and lookups
+## 管理后台：订单与查询记录
 
 filter-status = 状态
 filter-any = 全部
@@ -528,7 +535,7 @@ admin-order-reason-placeholder = 例如：顾客打电话要求
 admin-order-cancel-button = 取消订单
 lookups-none-match = 没有符合条件的查询记录。
 
-## Admin: products, stores, staff
+## 管理后台：商品、门店、员工
 
 product-on-sale = 在售
 product-edit = 编辑
@@ -564,12 +571,12 @@ staff-set-password-button = 设置密码
 staff-enable-account = 启用账号
 staff-disable-account = 停用账号
 
-## Admin: more
+## 管理后台：其他
 
 store-code-rule = 请使用 2 到 16 个大写字母、数字或短横线，例如 SH01。
 staff-store-required = 员工账号属于一家门店：请选择。
 
-## Command line
+## 命令行
 
 demo-ready = 演示商店已就绪。登录账号（用户名 / 密码）：
 demo-login-admin = 管理员 — 库存、商品、订单、门店、员工
@@ -577,7 +584,7 @@ demo-login-north = North Store（SH01）的员工 — 柜台
 demo-login-harbour = Harbour Store（SH02）的员工 — 柜台
 demo-login-customer = 顾客
 
-## Cancel reasons
+## 取消原因
 
 reason-not-collected = { $hours } 小时内未取货
 reason-payment-window = 付款时间已过

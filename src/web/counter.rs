@@ -11,7 +11,7 @@ use super::auth::Staff;
 use super::csrf::{Form, NoFields};
 use super::page::{live_part, live_unchanged, money, render_status, see_other, Page};
 use super::submit;
-use crate::domain::{group_digits, OrderStatus, PayMethod, Purpose};
+use crate::domain::{group_digits, group_order_no, OrderStatus, PayMethod, Purpose};
 use crate::domain::{InvalidCode, InvalidInput};
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -90,6 +90,8 @@ impl Screen {
 
 struct MatchView {
     order_no: String,
+    /// The order number as customers see it on their pages (`251203 091502 123456`).
+    order_no_grouped: String,
     customer_name: String,
     store_name: String,
     status_label: Msg,
@@ -415,7 +417,7 @@ async fn hand_over_screen(
         HandOver::WrongStore { store_name } => conflict(Screen::WrongStore { store_name }).await,
         HandOver::Cancelled { order_no } => {
             conflict(Screen::Cancelled {
-                order_no,
+                order_no: group_order_no(&order_no),
                 at: "none".into(),
                 reason: "none".into(),
             })
@@ -486,7 +488,7 @@ fn verdict_screen(staff: &Staff, verdict: Verdict) -> Screen {
             at,
             reason,
         } => Screen::Cancelled {
-            order_no,
+            order_no: group_order_no(&order_no),
             at: at
                 .map(|t| shop_time_short(t, offset, locale))
                 .unwrap_or_else(|| "none".into()),
@@ -503,7 +505,7 @@ fn already_picked_up(order_no: String, by: String, at: Option<String>) -> Screen
     Screen::AlreadyPickedUp {
         text: msg!(
             "counter-already",
-            order = order_no,
+            order = group_order_no(&order_no),
             at = at.unwrap_or_else(|| "none".into())
         ),
         by,
@@ -526,6 +528,7 @@ fn match_view(order: Handable, symbol: &str, submit_token: String) -> MatchView 
                 total: money(l.line_total_cents, symbol),
             })
             .collect(),
+        order_no_grouped: group_order_no(&order.order_no),
         order_no: order.order_no,
         customer_name: order.customer_name,
         store_name: order.store_name,

@@ -174,11 +174,18 @@ impl TypedSession {
     }
 
     pub fn take_flash(&self) -> Option<Flash> {
-        let f = self.0.get::<Flash>(FLASH).ok().flatten();
-        if f.is_some() {
-            self.0.remove(FLASH);
+        match self.0.get::<Flash>(FLASH) {
+            Ok(None) => None,
+            Ok(Some(f)) => {
+                self.0.remove(FLASH);
+                Some(f)
+            }
+            // One written by an older version (text instead of a message key): dropped.
+            Err(_) => {
+                self.0.remove(FLASH);
+                None
+            }
         }
-        f
     }
 }
 

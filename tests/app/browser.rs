@@ -22,6 +22,9 @@ impl Drop for TempDir {
     }
 }
 
+/// Headless Chromium does not make a window narrower than this; narrower pages are emulated.
+const MIN_WINDOW_WIDTH: u32 = 500;
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -36,9 +39,11 @@ impl Browser {
         Browser::start_in(width, height, "en").await
     }
 
-    /// The same with the browser's language (`Accept-Language`) set, e.g. `zh-CN`.
+    /// The same with the browser's language (`Accept-Language`) set, e.g. `zh-CN`. A width below
+    /// headless Chromium's 500 px minimum window is emulated (see `phone_in`), so a test that asks
+    /// for a 360 px phone gets a 360 px page, not a 500 px one.
     pub async fn start_in(width: u32, height: u32, lang: &str) -> Browser {
-        Browser::launch(width, height, lang, false).await
+        Browser::launch(width, height, lang, width < MIN_WINDOW_WIDTH).await
     }
 
     /// A phone: headless Chromium keeps a window at least 500 px wide, so a narrower width is
@@ -152,6 +157,29 @@ impl Browser {
             .await
             .expect("logged in");
     }
+}
+
+/// Nothing sticks out sideways: the page is no wider than the window, and no element of `main`
+/// reaches past the right edge of `main`'s content box (a table or a figure cut off by its card or
+/// the window, a button off-screen).
+pub async fn assert_fits_the_width(c: &Client, what: &str) {
+    let js = |script: &'static str| async move { c.execute(script, vec![]).await.expect("script") };
+    let (page, window) = (
+        js("return document.documentElement.scrollWidth;").await,
+        js("return window.innerWidth;").await,
+    );
+    assert!(
+        page.as_i64() <= window.as_i64(),
+        "{what}: the page is {page} px wide in a {window} px window"
+    );
+    let overflowing = js("var m = document.querySelector('main'); \
+         var edge = Math.min(window.innerWidth, \
+           m.getBoundingClientRect().right - parseFloat(getComputedStyle(m).paddingRight)); \
+         return Array.from(m.querySelectorAll('*')).filter(function (e) { \
+           var r = e.getBoundingClientRect(); return r.width > 0 && r.right > edge + 0.5; \
+         }).map(function (e) { return e.tagName + '.' + e.className; });")
+    .await;
+    assert_eq!(overflowing, serde_json::json!([]), "{what}: cut off");
 }
 
 impl Drop for Browser {

@@ -4,7 +4,7 @@ use fantoccini::Locator;
 
 use shopcounter::domain::{OrderStatus, PayMethod};
 
-use super::browser::Browser;
+use super::browser::{assert_fits_the_width, Browser};
 use super::fixtures::{create_order, OrderSpec};
 use super::helpers::spawn_app;
 
@@ -39,10 +39,12 @@ async fn an_admin_adjusts_stock_with_a_reason_and_sees_it_in_the_ledger() {
             .await;
         let c = &browser.client;
         browser.screenshot(&format!("admin-dashboard-{tag}")).await;
+        assert_fits_the_width(c, &format!("admin dashboard at {width} px")).await;
         c.goto(&format!("{}/admin/stock", app.address))
             .await
             .expect("stock");
         browser.screenshot(&format!("admin-stock-{tag}")).await;
+        assert_fits_the_width(c, &format!("admin stock at {width} px")).await;
         c.goto(&format!("{}/admin/stock/{mug}", app.address))
             .await
             .expect("ledger");
@@ -86,6 +88,7 @@ async fn an_admin_adjusts_stock_with_a_reason_and_sees_it_in_the_ledger() {
             "{newest}"
         );
         browser.screenshot(&format!("admin-ledger-{tag}")).await;
+        assert_fits_the_width(c, &format!("admin ledger at {width} px")).await;
 
         // Taking away more than there is: refused on the page, nothing changes.
         let before = app.sql_i64(&format!("SELECT stock FROM products WHERE id = {mug}"));
@@ -123,11 +126,13 @@ async fn an_admin_adjusts_stock_with_a_reason_and_sees_it_in_the_ledger() {
         browser
             .screenshot(&format!("admin-ledger-refused-{tag}"))
             .await;
+        assert_fits_the_width(c, &format!("admin ledger-refused at {width} px")).await;
 
         c.goto(&format!("{}/admin/orders", app.address))
             .await
             .expect("orders");
         browser.screenshot(&format!("admin-orders-{tag}")).await;
+        assert_fits_the_width(c, &format!("admin orders at {width} px")).await;
         let first = c
             .find(Locator::Css("tr[data-order-no] a"))
             .await
@@ -138,6 +143,7 @@ async fn an_admin_adjusts_stock_with_a_reason_and_sees_it_in_the_ledger() {
             .await
             .expect("timeline");
         browser.screenshot(&format!("admin-order-{tag}")).await;
+        assert_fits_the_width(c, &format!("admin order at {width} px")).await;
         browser.close().await;
     }
     assert_eq!(

@@ -3,7 +3,7 @@
 
 use fantoccini::Locator;
 
-use super::browser::Browser;
+use super::browser::{assert_fits_the_width, Browser};
 use super::helpers::spawn_app;
 use super::invariants::assert_invariants;
 
@@ -55,10 +55,12 @@ async fn buy_two_products_and_pay(width: u32, height: u32, tag: &str) {
     let b = Browser::start(width, height).await;
     b.log_in(&base, "alice", "alice-demo-pass").await;
     b.screenshot(&format!("checkout-{tag}-1-catalog")).await;
+    assert_fits_the_width(&b.client, &format!("1-catalog at {width} px")).await;
 
     add_product(&b, &base, "Tea Mug").await;
     add_product(&b, &base, "Green Tea 100 g").await;
     b.screenshot(&format!("checkout-{tag}-1b-added")).await;
+    assert_fits_the_width(&b.client, &format!("1b-added at {width} px")).await;
     let count = b
         .client
         .find(Locator::Css("nav [data-cart-count]"))
@@ -77,6 +79,7 @@ async fn buy_two_products_and_pay(width: u32, height: u32, tag: &str) {
     let lines = b.client.find_all(Locator::Css(".cart-line")).await.unwrap();
     assert_eq!(lines.len(), 2, "two lines in the cart");
     b.screenshot(&format!("checkout-{tag}-2-cart")).await;
+    assert_fits_the_width(&b.client, &format!("2-cart at {width} px")).await;
 
     click(&b, "a[href='/checkout']").await;
     b.client
@@ -85,6 +88,7 @@ async fn buy_two_products_and_pay(width: u32, height: u32, tag: &str) {
         .await
         .expect("checkout page");
     b.screenshot(&format!("checkout-{tag}-3-confirm")).await;
+    assert_fits_the_width(&b.client, &format!("3-confirm at {width} px")).await;
     b.client
         .find(Locator::XPath("//label[.//strong[text()='North Store']]"))
         .await
@@ -100,6 +104,7 @@ async fn buy_two_products_and_pay(width: u32, height: u32, tag: &str) {
         .await
         .expect("the new order, awaiting payment");
     b.screenshot(&format!("checkout-{tag}-4-pay")).await;
+    assert_fits_the_width(&b.client, &format!("4-pay at {width} px")).await;
     click(&b, "form[action$='/pay'] button[type=submit]").await;
 
     let status = b
@@ -122,8 +127,10 @@ async fn buy_two_products_and_pay(width: u32, height: u32, tag: &str) {
     assert!(body.contains("Tea Mug") && body.contains("Green Tea 100 g"));
     assert!(body.contains("Paid. Thank you"));
     b.screenshot(&format!("checkout-{tag}-5-confirmed")).await;
+    assert_fits_the_width(&b.client, &format!("5-confirmed at {width} px")).await;
     b.client.goto(&format!("{base}/orders")).await.unwrap();
     b.screenshot(&format!("checkout-{tag}-6-orders")).await;
+    assert_fits_the_width(&b.client, &format!("6-orders at {width} px")).await;
     b.close().await;
 
     assert_eq!(
@@ -183,6 +190,7 @@ async fn a_sold_out_checkout_says_how_many_are_left() {
         .await
         .unwrap();
     assert!(message.contains("only 3 left of Tea Mug"), "{message}");
+    assert_fits_the_width(&b.client, "the sold-out message at 390 px").await;
     b.screenshot("checkout-phone-sold-out").await;
     b.close().await;
     assert_eq!(app.sql_i64("SELECT COUNT(*) FROM orders"), 0);

@@ -3,9 +3,9 @@
 
 use fantoccini::{Client, Locator};
 
-use shopcounter::domain::{group_digits, PayMethod};
+use shopcounter::domain::{group_digits, group_order_no, PayMethod};
 
-use super::browser::Browser;
+use super::browser::{assert_fits_the_width, Browser};
 use super::helpers::spawn_app;
 
 async fn active_element_is_the_code_input(c: &Client) -> bool {
@@ -78,6 +78,7 @@ async fn staff_types_a_code_with_spaces_hands_over_and_is_back_at_an_empty_focus
     assert!(text.contains("alice"), "{text}");
     assert!(text.contains("COLLECT ¥33.00"), "{text}");
     assert!(text.contains("Tea Mug"), "{text}");
+    assert_eq!(match_order_no(c).await, group_order_no(&order.order_no));
     browser.screenshot("counter-match-1280").await;
 
     c.find(Locator::Css("input[name=payment_collected]"))
@@ -136,6 +137,153 @@ async fn staff_types_a_code_with_spaces_hands_over_and_is_back_at_an_empty_focus
         1
     );
     browser.close().await;
+}
+
+/// The order number the match screen shows (as the customer's pages show it: grouped).
+async fn match_order_no(c: &Client) -> String {
+    let line = c
+        .find(Locator::Css("[data-match-order-no]"))
+        .await
+        .expect("the order line of the match")
+        .text()
+        .await
+        .expect("text");
+    // "Order 251203 091502 123456 · North Store"
+    line.trim_start_matches("Order ")
+        .split(" · ")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Whether the element is wholly inside the window (not cut off, not below the fold).
+async fn on_screen(c: &Client, css: &str) -> bool {
+    c.execute(
+        "var r = document.querySelector(arguments[0]).getBoundingClientRect(); \
+         return r.left >= 0 && r.right <= window.innerWidth && r.width > 0;",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .expect("script")
+    .as_bool()
+    .unwrap_or(false)
+}
+
+/// How much of `main`'s content width the first element matching `css` takes (0 to 1).
+async fn width_share(c: &Client, css: &str) -> f64 {
+    c.execute(
+        "var m = document.querySelector('main'), s = getComputedStyle(m); \
+         var inner = m.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); \
+         return document.querySelector(arguments[0]).getBoundingClientRect().width / inner;",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .expect("script")
+    .as_f64()
+    .unwrap_or(0.0)
+}
+
+/// The computed font size of the first element matching `css`, in px.
+async fn font_px(c: &Client, css: &str) -> f64 {
+    c.execute(
+        "return parseFloat(getComputedStyle(document.querySelector(arguments[0])).fontSize);",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .expect("script")
+    .as_f64()
+    .unwrap_or(0.0)
+}
+
+/// The counter on a phone (a clerk's own, or a small shop's only device): the lookup, the match
+/// and the queue fit the width, the code and the amount stay large enough to read at arm's length,
+/// and Hand over is on screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_counter_fits_a_phone_and_stays_readable_at_arms_length() {
+    let app = spawn_app().await;
+    let shop = app.counter_shop();
+    let order = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
+    let waiting = app.confirmed_order(&shop, shop.north, PayMethod::Online);
+    app.confirmed_order(&shop, shop.north, PayMethod::Online);
+    app.sql(&format!(
+        "UPDATE orders SET status = 'ready', ready_at = NOW() - INTERVAL 7 MINUTE WHERE id = {}",
+        waiting.id
+    ));
+    app.account(
+        "north",
+        "north-password",
+        shopcounter::domain::Role::Staff,
+        Some(shop.north),
+    );
+    for (width, height) in [(360, 780), (390, 844)] {
+        let browser = Browser::start(width, height).await;
+        browser
+            .log_in(&app.address, "north", "north-password")
+            .await;
+        let c = &browser.client;
+        c.wait()
+            .for_element(Locator::Css("[data-counter-input]"))
+            .await
+            .expect("the counter");
+        assert_eq!(
+            c.execute("return window.innerWidth;", vec![])
+                .await
+                .unwrap()
+                .as_i64(),
+            Some(i64::from(width)),
+            "a true {width} px page"
+        );
+        assert_fits_the_width(c, &format!("the counter's lookup and queue at {width} px")).await;
+        assert!(
+            on_screen(c, ".counter-lookup button[type=submit]").await,
+            "Look up is on screen at {width} px"
+        );
+        // The code input and a queue row's who-and-what get the width, not a squeezed column.
+        for css in ["[data-counter-input]", "[data-queue=to_prepare] .queue-who"] {
+            let share = width_share(c, css).await;
+            assert!(
+                share >= 0.9,
+                "{css} takes {share:.2} of the width at {width} px"
+            );
+        }
+        browser.screenshot(&format!("counter-queue-{width}")).await;
+
+        let code = order.pickup_code.clone().unwrap();
+        let input = c.find(Locator::Css("[data-counter-input]")).await.unwrap();
+        input
+            .send_keys(&format!("{}\u{E007}", group_digits(&code)))
+            .await
+            .expect("type the code");
+        c.wait()
+            .for_element(Locator::Css("[data-outcome=matched]"))
+            .await
+            .expect("the match screen");
+        assert_fits_the_width(c, &format!("the match screen at {width} px")).await;
+        assert_eq!(match_order_no(c).await, group_order_no(&order.order_no));
+        assert!(
+            on_screen(c, "button.handover").await,
+            "Hand over fits at {width} px"
+        );
+        assert!(
+            font_px(c, "[data-payment=collect]").await >= 28.0,
+            "the amount to collect is large at {width} px"
+        );
+        assert!(
+            font_px(c, "[data-entered-code]").await >= 22.0,
+            "the entered code is large at {width} px"
+        );
+        browser.screenshot(&format!("counter-match-{width}")).await;
+        c.execute(
+            "document.querySelector('button.handover').scrollIntoView({block: 'end'});",
+            vec![],
+        )
+        .await
+        .unwrap();
+        browser
+            .screenshot(&format!("counter-match-{width}-handover"))
+            .await;
+        browser.close().await;
+    }
 }
 
 /// Makes the page look as printed: the stylesheet's `@media print` rules applied on screen.

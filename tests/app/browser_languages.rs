@@ -79,11 +79,17 @@ async fn says(c: &Client, lang: &str, words: &str, step: &str) {
         .expect("lang");
     assert_eq!(lang_attr.as_deref(), Some(lang), "{step}: <html lang>");
     let body = c.source().await.expect("source");
-    assert!(body.contains(words), "{step}: the page should say {words:?}");
+    assert!(
+        body.contains(words),
+        "{step}: the page should say {words:?}"
+    );
 }
 
 async fn log_out(b: &Browser) {
-    b.client.delete_all_cookies().await.expect("forget the session");
+    b.client
+        .delete_all_cookies()
+        .await
+        .expect("forget the session");
 }
 
 async fn flows_in(app: &TestApp, w: &Words, width: u32, height: u32) {

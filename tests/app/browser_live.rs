@@ -10,32 +10,12 @@ use reqwest::StatusCode;
 
 use shopcounter::domain::{OrderStatus, PayMethod};
 
-use super::browser::Browser;
+use super::browser::{assert_fits_the_width, Browser};
 use super::fixtures::{create_order, OrderSpec};
 use super::helpers::spawn_app;
 
 async fn js(c: &Client, script: &str) -> serde_json::Value {
     c.execute(script, vec![]).await.expect("script")
-}
-
-/// Nothing sticks out sideways: the page is no wider than the window.
-async fn assert_fits_the_width(c: &Client, what: &str) {
-    let (page, window) = (
-        js(c, "return document.documentElement.scrollWidth;").await,
-        js(c, "return window.innerWidth;").await,
-    );
-    assert!(
-        page.as_i64() <= window.as_i64(),
-        "{what}: the page is {page} px wide in a {window} px window"
-    );
-    let overflowing = js(
-        c,
-        "return Array.from(document.querySelectorAll('main *')).filter(function (e) { \
-           var r = e.getBoundingClientRect(); return r.width > 0 && r.right > window.innerWidth + 0.5; \
-         }).map(function (e) { return e.tagName + '.' + e.className; });",
-    )
-    .await;
-    assert_eq!(overflowing, serde_json::json!([]), "{what}: cut off");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,7 @@ use fantoccini::Locator;
 
 use shopcounter::domain::{PayMethod, Role};
 
-use super::browser::Browser;
+use super::browser::{assert_fits_the_width, Browser};
 use super::helpers::spawn_app;
 
 async fn page_width_fits(b: &Browser) -> bool {
@@ -29,6 +29,7 @@ async fn the_catalog_fits_360_px_with_compact_cards() {
     b.log_in(&app.address, "alice", "alice-demo-pass").await;
     b.client.goto(&format!("{}/", app.address)).await.unwrap();
     assert!(page_width_fits(&b).await, "the catalog fits 360 px");
+    assert_fits_the_width(&b.client, "the catalog at 360 px").await;
     // Compact: the dozen products take well under the 3,200 px they used to.
     let height = b
         .client
@@ -80,16 +81,19 @@ async fn the_dashboard_with_takings_at_desktop_and_phone_width() {
         assert!(page_width_fits(&b).await, "the dashboard fits {w} px");
         b.screenshot(&format!("screens-admin-dashboard-{tag}"))
             .await;
+        assert_fits_the_width(&b.client, &format!("the dashboard at {w} px")).await;
         b.client
             .goto(&format!("{}/admin/stock", app.address))
             .await
             .unwrap();
         b.screenshot(&format!("screens-admin-stock-{tag}")).await;
+        assert_fits_the_width(&b.client, &format!("admin stock at {w} px")).await;
         b.client
             .goto(&format!("{}/admin/orders", app.address))
             .await
             .unwrap();
         b.screenshot(&format!("screens-admin-orders-{tag}")).await;
+        assert_fits_the_width(&b.client, &format!("admin orders at {w} px")).await;
         b.close().await;
     }
 }
@@ -108,11 +112,17 @@ async fn the_counters_429_screen_keeps_the_counter_and_counts_down() {
             .find(Locator::Css("[data-counter-input]"))
             .await
             .unwrap();
+        // Marks this page, so the wait below finds the refusal on the next page, not this one
+        // (under load the old page's input went stale while the loop typed into it).
+        b.client
+            .execute("document.body.dataset.before = '1';", vec![])
+            .await
+            .unwrap();
         input.clear().await.unwrap();
         input.send_keys("12\u{E007}").await.unwrap();
         b.client
             .wait()
-            .for_element(Locator::Css("[data-tone=refusal]"))
+            .for_element(Locator::Css("body:not([data-before]) [data-tone=refusal]"))
             .await
             .unwrap();
     }
