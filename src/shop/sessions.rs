@@ -55,11 +55,12 @@ impl SessionToken {
     }
 }
 
-/// Who a session belongs to, as every page needs it, and the units in their cart (the nav's count).
+/// Who a session belongs to, as every page needs it, and the units in their cart (the nav's
+/// count) when they were asked for.
 #[derive(Debug, Clone)]
 pub struct SessionUser {
     pub user: AuthUser,
-    pub cart_units: i64,
+    pub cart_units: Option<i64>,
 }
 
 /// Opens a session for a user who just proved who they are; returns the token for the cookie.
@@ -84,12 +85,15 @@ pub fn open(
     Ok(token)
 }
 
-/// The user behind a session token, in one query (a cached prepared statement, with the units in
-/// the user's cart for the nav): None when the row is gone (logged out), idle too long, the account
-/// is disabled, or its epoch moved on (password changed, disabled).
+/// The user behind a session token, in one query (a cached prepared statement; with
+/// `with_cart_units`, the units in the user's cart for the nav too — a subquery the server
+/// optimizes on every execution, so only when the cookie does not know them): None when the row
+/// is gone (logged out), idle too long, the account is disabled, or its epoch moved on (password
+/// changed, disabled).
 pub fn user_of(
     conn: &mut MysqlConnection,
     token: &SessionToken,
+    with_cart_units: bool,
 ) -> Result<Option<SessionUser>, AppError> {
     use diesel::sql_types::{BigInt, Datetime, Nullable, Text};
     #[derive(QueryableByName)]
@@ -108,25 +112,33 @@ pub fn user_of(
         store_name: Option<String>,
         #[diesel(sql_type = Datetime)]
         last_seen_at: NaiveDateTime,
-        #[diesel(sql_type = BigInt)]
-        cart_units: i64,
+        #[diesel(sql_type = Nullable<BigInt>)]
+        cart_units: Option<i64>,
     }
     let key = token.key();
     let now = chrono::Utc::now().naive_utc();
     let idle_cutoff = now - chrono::Duration::days(IDLE_DAYS);
-    let row: Option<Row> = crate::db::Prepared::new(
+    // Two fixed texts: two cached statements.
+    let sql = if with_cart_units {
         "SELECT u.id, u.username, u.display_name, u.role, u.store_id, st.name AS store_name, \
          s.last_seen_at, \
          CAST((SELECT COALESCE(SUM(c.quantity), 0) FROM cart_items c WHERE c.user_id = u.id) AS SIGNED) \
          AS cart_units \
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN stores st ON st.id = u.store_id \
          WHERE s.id = ? AND s.epoch = u.session_epoch AND u.disabled = FALSE AND s.last_seen_at > ? \
-         LIMIT 1",
-    )
-    .bind::<Text, _>(key.clone())
-    .bind::<Datetime, _>(idle_cutoff)
-    .get_result(conn)
-    .optional()?;
+         LIMIT 1"
+    } else {
+        "SELECT u.id, u.username, u.display_name, u.role, u.store_id, st.name AS store_name, \
+         s.last_seen_at, CAST(NULL AS SIGNED) AS cart_units \
+         FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN stores st ON st.id = u.store_id \
+         WHERE s.id = ? AND s.epoch = u.session_epoch AND u.disabled = FALSE AND s.last_seen_at > ? \
+         LIMIT 1"
+    };
+    let row: Option<Row> = crate::db::Prepared::new(sql)
+        .bind::<Text, _>(key.clone())
+        .bind::<Datetime, _>(idle_cutoff)
+        .get_result(conn)
+        .optional()?;
     let Some(r) = row else { return Ok(None) };
     if r.last_seen_at < now - chrono::Duration::minutes(TOUCH_EVERY_MINUTES) {
         // A cached prepared statement (diesel prepares and closes every `update(…).set(…)`).

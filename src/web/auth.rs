@@ -120,6 +120,8 @@ struct Identity {
     known: AuthUser,
     /// Where to come back to after logging in again.
     next: String,
+    /// The cookie does not know the units in the customer's cart: count them in the same read.
+    count_cart: bool,
     verdict: Mutex<Verdict>,
     /// Some work of the request was sent to the database (so the check was, or was tried).
     attempted: AtomicBool,
@@ -158,7 +160,7 @@ impl Identity {
     /// answers from memory after that.
     fn check(&self, conn: &mut diesel::MysqlConnection) -> Result<(), AppError> {
         if let Verdict::Pending = self.verdict() {
-            let verdict = match sessions::user_of(conn, &self.token)? {
+            let verdict = match sessions::user_of(conn, &self.token, self.count_cart)? {
                 None => Verdict::Gone,
                 Some(found) if same_account(&found.user, &self.known) => Verdict::Valid(found),
                 Some(found) => Verdict::Changed(found.user),
@@ -197,7 +199,9 @@ fn same_account(a: &AuthUser, b: &AuthUser) -> bool {
 fn remember(session: &TypedSession, found: &SessionUser) {
     session.set_known_user(&found.user);
     if found.user.role == Role::Customer && session.cart_count().is_none() {
-        session.set_cart_count(found.cart_units);
+        if let Some(n) = found.cart_units {
+            session.set_cart_count(n);
+        }
     }
 }
 
@@ -264,8 +268,12 @@ async fn load_ctx(req: HttpRequest, lane: Lane) -> Result<Ctx, AppError> {
     let user = match session.token() {
         None => None,
         Some(token) => {
-            // The user and the nav's cart count in one statement.
-            match db.run(move |conn| sessions::user_of(conn, &token)).await? {
+            // The user and (when the cookie does not know it) the nav's cart count in one statement.
+            let count_cart = session.cart_count().is_none();
+            match db
+                .run(move |conn| sessions::user_of(conn, &token, count_cart))
+                .await?
+            {
                 Some(found) => {
                     remember(&session, &found);
                     Some(found.user)
@@ -298,6 +306,7 @@ fn deferred_ctx(req: &HttpRequest, role: Role, lane: Lane, next: &str) -> Option
     let known = session.known_user().filter(|u| u.role == role)?;
     let identity = Arc::new(Identity {
         token,
+        count_cart: known.role == Role::Customer && session.cart_count().is_none(),
         known: known.clone(),
         next: next.to_string(),
         verdict: Mutex::new(Verdict::Pending),
