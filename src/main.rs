@@ -18,6 +18,12 @@ use shopcounter::shop::products::add_product;
 use shopcounter::shop::{seed, stores, sweeper};
 use shopcounter::startup::{AppState, Application};
 
+/// mimalloc instead of glibc's malloc: a request's buffers are allocated on an actix worker and
+/// freed on a blocking-pool thread (or the other way round), which glibc's per-thread arenas pay
+/// for in locking and consolidation (~8 % of the app's CPU in a flash sale under `perf`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "shopcounter",
