@@ -68,6 +68,23 @@ struct Args {
     /// starting the app.
     #[arg(long, conflicts_with = "app")]
     cluster_dir: Option<std::path::PathBuf>,
+    /// The database server's UNIX socket (scripts/bench sets it to its private server's): lets
+    /// `--via socket` hand the app `mysql://USER@localhost/DB?unix_socket=PATH` instead of
+    /// DATABASE_URL's TCP.
+    #[arg(long, env = "BENCH_MARIADB_SOCKET")]
+    socket: Option<String>,
+    /// How each app reaches the database, one round per entry, in this order (e.g.
+    /// `--via tcp,socket,socket,tcp` for an ABBA pair in one run); `socket` needs `--socket`.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "tcp")]
+    via: Vec<Via>,
+}
+
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum Via {
+    /// DATABASE_URL as given.
+    Tcp,
+    /// The server's UNIX socket (`--socket`).
+    Socket,
 }
 
 /// What the sale runs against: an app binary the bench starts, or a running cluster.
@@ -733,6 +750,18 @@ async fn main() {
     } else {
         args.app.clone()
     };
+    if args.via.contains(&Via::Socket) && args.socket.is_none() {
+        Args::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "--via socket needs --socket PATH",
+            )
+            .exit();
+    }
+    let rounds: Vec<(&std::path::PathBuf, Via)> = apps
+        .iter()
+        .flat_map(|app| args.via.iter().map(move |via| (app, *via)))
+        .collect();
     let mut results = Vec::new();
     let mut broken = 0;
     if let Some(dir) = &args.cluster_dir {
@@ -745,10 +774,10 @@ async fn main() {
         };
         // The cluster's database, read at node 1 (waiting for what the others committed).
         let url = format!("{}/shopcounter", nodes[0]);
-        let m = run(&args, &target, &url, true).await;
+        let m = run(&args, &target, &url, None, true).await;
         broken += m.broken;
     }
-    for (n, app) in apps
+    for (n, (app, via)) in rounds
         .iter()
         .enumerate()
         .filter(|_| args.cluster_dir.is_none())
@@ -757,8 +786,13 @@ async fn main() {
             eprintln!("flash_sale: {e}");
             std::process::exit(1)
         });
-        let last = n + 1 == apps.len();
-        let m = run(&args, &Target::Binary(app.clone()), &bench_db.url, last).await;
+        let last = n + 1 == rounds.len();
+        let app_url = match (via, &args.socket) {
+            (Via::Socket, Some(socket)) => Some(common::socket_url(&bench_db.url, socket)),
+            _ => None,
+        };
+        let target = Target::Binary((*app).clone());
+        let m = run(&args, &target, &bench_db.url, app_url.as_deref(), last).await;
         broken += m.broken;
         results.push(m);
         drop(bench_db);
@@ -903,8 +937,15 @@ async fn start_app(
 }
 
 /// Runs the sale (and a clerk beside it) against one binary; prints its figures.
-async fn run(args: &Args, target: &Target, url: &str, with_ceiling: bool) -> Measured {
-    let label = match target {
+/// `app_url`: what the app is given instead of `url` (the bench's own connections keep `url`).
+async fn run(
+    args: &Args,
+    target: &Target,
+    url: &str,
+    app_url: Option<&str>,
+    with_ceiling: bool,
+) -> Measured {
+    let mut label = match target {
         Target::Binary(bin) => bin
             .parent()
             .and_then(|p| p.file_name())
@@ -920,6 +961,13 @@ async fn run(args: &Args, target: &Target, url: &str, with_ceiling: bool) -> Mea
             format!("cluster ({} instances behind HAProxy)", instances.len())
         }
     };
+    if args.via.len() > 1 || app_url.is_some() {
+        label.push_str(if app_url.is_some() {
+            " over socket"
+        } else {
+            " over TCP"
+        });
+    }
     let mut conn = MysqlConnection::establish(url).expect("connect");
     if matches!(target, Target::Cluster { .. }) {
         conn.batch_execute("SET SESSION wsrep_sync_wait = 1")
@@ -1006,7 +1054,7 @@ async fn run(args: &Args, target: &Target, url: &str, with_ceiling: bool) -> Mea
 
     let (mut child, base, app_pids, mut servers, instances) = match target {
         Target::Binary(bin) => {
-            let (child, base) = start_app(bin, url, args.pool).await;
+            let (child, base) = start_app(bin, app_url.unwrap_or(url), args.pool).await;
             let pids = vec![child.id()];
             let servers = Servers::connect(&[url.to_string()]);
             (Some(child), base.clone(), pids, servers, vec![base])

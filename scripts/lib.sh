@@ -212,6 +212,17 @@ SQL
     export PRIVATE_MARIADB_PORT PRIVATE_MARIADB_STARTED DATABASE_URL
 }
 
+# private_mariadb_socket_url: DATABASE_URL of the private server over its UNIX socket (diesel reads
+# ?unix_socket= only with the host `localhost`); the path percent-encoded.
+private_mariadb_socket_url() {
+    local path=$PRIVATE_MARIADB_SOCKET enc= c i LC_ALL=C
+    for ((i = 0; i < ${#path}; i++)); do
+        c=${path:i:1}
+        if [[ $c == [A-Za-z0-9/._~-] ]]; then enc+=$c; else printf -v c '%%%02X' "'$c"; enc+=$c; fi
+    done
+    echo "mysql://shop:shop@localhost/shopcounter?unix_socket=$enc"
+}
+
 # stop_private_mariadb DIR: clean shutdown of the private server in DIR (no-op if not running).
 stop_private_mariadb() {
     _mdb_vars "$1"
