@@ -66,22 +66,39 @@ impl PrivateMariaDb {
         let dir =
             std::env::temp_dir().join(format!("shopcounter-fault-{:016x}", rand::random::<u64>()));
         std::fs::create_dir_all(&dir).expect("data dir");
-        let mut install = Command::new(find(&["mariadb-install-db", "mysql_install_db"]));
-        install
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", dir.join("data").display()))
-            .arg("--auth-root-authentication-method=normal")
-            .arg("--skip-test-db")
-            .arg("--skip-name-resolve")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        if is_root() {
-            install.arg("--user=root");
+        // mariadb-install-db has failed now and then on a loaded machine (seen twice in full
+        // runs, never alone): keep its output, and try again on a fresh data directory.
+        let log = dir.join("install.log");
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let _ = std::fs::remove_dir_all(dir.join("data"));
+            let out = std::fs::File::create(&log).expect("install log");
+            let err = out.try_clone().expect("install log");
+            let mut install = Command::new(find(&["mariadb-install-db", "mysql_install_db"]));
+            install
+                .arg("--no-defaults")
+                .arg(format!("--datadir={}", dir.join("data").display()))
+                .arg("--auth-root-authentication-method=normal")
+                .arg("--skip-test-db")
+                .arg("--skip-name-resolve")
+                .stdout(out)
+                .stderr(err);
+            if is_root() {
+                install.arg("--user=root");
+            }
+            if install.status().expect("mariadb-install-db").success() {
+                break;
+            }
+            let said = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<&str> = said.lines().rev().take(15).collect();
+            eprintln!(
+                "mariadb-install-db failed (attempt {attempt}):\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+            assert!(attempt < 3, "mariadb-install-db failed three times");
+            std::thread::sleep(Duration::from_secs(1));
         }
-        assert!(
-            install.status().expect("mariadb-install-db").success(),
-            "mariadb-install-db failed"
-        );
         let mut db = PrivateMariaDb {
             dir,
             port: free_port(),
