@@ -149,16 +149,9 @@ pub async fn error_pages(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let path = req.path();
-    let area = if path == "/counter" || path.starts_with("/counter/") {
-        Area::Counter
-    } else {
-        Area::Shop
-    };
-    let locale = super::locale::of_request(req.request());
-    let here = super::locale::here(req.request());
-    // (The request must not be cloned before routing: the router needs it to itself.)
     let res = next.call(req).await?;
+    // The language and the way back are read only for an error page (most answers are not),
+    // from the request as routed: its path, query, headers and cookies are the ones sent.
     let page = res
         .response()
         .error()
@@ -166,7 +159,18 @@ pub async fn error_pages(
         .filter(|e| !matches!(e, AppError::LoginRequired { .. }))
         .map(|e| {
             e.log();
-            e.page_response(area, locale, &here)
+            let req = res.request();
+            let path = req.path();
+            let area = if path == "/counter" || path.starts_with("/counter/") {
+                Area::Counter
+            } else {
+                Area::Shop
+            };
+            e.page_response(
+                area,
+                super::locale::of_request(req),
+                &super::locale::here(req),
+            )
         });
     Ok(match page {
         Some(page) => ServiceResponse::new(res.request().clone(), page),

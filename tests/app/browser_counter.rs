@@ -19,6 +19,19 @@ async fn active_element_is_the_code_input(c: &Client) -> bool {
     .unwrap_or(false)
 }
 
+/// A browser of `width` × `height` in which the clerk `north` has logged in and landed on the counter.
+async fn north_at_the_counter(address: &str, width: u32, height: u32) -> Browser {
+    let browser = Browser::start(width, height).await;
+    browser.log_in(address, "north", "north-password").await;
+    browser
+        .client
+        .wait()
+        .for_element(Locator::Css("[data-counter-input]"))
+        .await
+        .expect("the counter");
+    browser
+}
+
 async fn input_value(c: &Client) -> String {
     c.find(Locator::Css("[data-counter-input]"))
         .await
@@ -48,16 +61,9 @@ async fn staff_types_a_code_with_spaces_hands_over_and_is_back_at_an_empty_focus
         Some(shop.north),
     );
 
-    let browser = Browser::start(1280, 800).await;
-    browser
-        .log_in(&app.address, "north", "north-password")
-        .await;
-    let c = &browser.client;
     // Staff land on the counter, the input focused and empty.
-    c.wait()
-        .for_element(Locator::Css("[data-counter-input]"))
-        .await
-        .expect("the counter");
+    let browser = north_at_the_counter(&app.address, 1280, 800).await;
+    let c = &browser.client;
     assert!(c.current_url().await.unwrap().path() == "/counter");
     assert!(active_element_is_the_code_input(c).await);
     browser.screenshot("counter-queue-1280").await;
@@ -216,15 +222,8 @@ async fn the_counter_fits_a_phone_and_stays_readable_at_arms_length() {
         Some(shop.north),
     );
     for (width, height) in [(360, 780), (390, 844)] {
-        let browser = Browser::start(width, height).await;
-        browser
-            .log_in(&app.address, "north", "north-password")
-            .await;
+        let browser = north_at_the_counter(&app.address, width, height).await;
         let c = &browser.client;
-        c.wait()
-            .for_element(Locator::Css("[data-counter-input]"))
-            .await
-            .expect("the counter");
         assert_eq!(
             c.execute("return window.innerWidth;", vec![])
                 .await
