@@ -872,7 +872,7 @@ fn clerk_orders(
             },
         )
         .expect("clerk order");
-        let Ok(Placed::Created { order_no }) = placed else {
+        let Ok(Placed::Created { order_no, .. }) = placed else {
             panic!("clerk order: {placed:?}")
         };
         codes.push(

@@ -44,11 +44,11 @@ pub struct CheckoutRequest {
 pub enum Placed {
     Created {
         order_no: String,
+        /// Units of the cart lines that went into the order (they left the cart).
+        units: i64,
     },
     /// The same form was submitted before: this is its order.
-    AlreadySubmitted {
-        order_no: String,
-    },
+    AlreadySubmitted { order_no: String },
 }
 
 /// Every way a checkout is refused. Nothing changed: the transaction was rolled back.
@@ -205,6 +205,7 @@ fn checkout_body(
     record_sales(conn, &order_no, req.user_id, &lines)?;
     Ok(Placed::Created {
         order_no: order_no.into_string(),
+        units: lines.iter().map(|l| i64::from(l.quantity)).sum(),
     })
 }
 

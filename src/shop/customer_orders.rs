@@ -77,33 +77,39 @@ pub fn items_of(
 
 pub use crate::shop::orders::OrderLine;
 
-/// The user's order with this number, with its lines and store name; None if it is not theirs.
-/// One statement: the order's columns come again with each of its (few) lines.
+/// The user's order with this number, with its lines (in the order they were written) and store
+/// name; None if it is not theirs. One statement: the order's columns come again with each of its
+/// (few) lines. The lines are put in order here, not by an ORDER BY: MariaDB sorts by a column of
+/// an outer-joined table through a temporary table and a filesort, on every order page view.
 pub fn own_order(
     conn: &mut MysqlConnection,
     user_id: i64,
     order_no: &str,
 ) -> Result<Option<(Order, Vec<OrderLine>, String)>, AppError> {
-    let rows: Vec<(Order, String, Option<OrderLine>)> = orders::table
+    type Row = (Order, String, Option<i64>, Option<OrderLine>);
+    let rows: Vec<Row> = orders::table
         .inner_join(stores::table)
         .left_join(order_lines::table)
         .filter(orders::order_no.eq(order_no))
         .filter(orders::user_id.eq(user_id))
-        .order(order_lines::id.asc())
         .select((
             Order::as_select(),
             stores::name,
+            order_lines::id.nullable(),
             Option::<OrderLine>::as_select(),
         ))
         .load(conn)?;
     let mut rows = rows.into_iter();
-    let Some((order, store_name, first)) = rows.next() else {
+    let Some((order, store_name, first_id, first)) = rows.next() else {
         return Ok(None);
     };
-    let lines = first
+    let mut lines: Vec<(i64, OrderLine)> = first_id
+        .zip(first)
         .into_iter()
-        .chain(rows.filter_map(|(_, _, line)| line))
+        .chain(rows.filter_map(|(_, _, id, line)| id.zip(line)))
         .collect();
+    lines.sort_unstable_by_key(|(id, _)| *id);
+    let lines = lines.into_iter().map(|(_, line)| line).collect();
     Ok(Some((order, lines, store_name)))
 }
 

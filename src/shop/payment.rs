@@ -9,13 +9,12 @@ use hmac::Mac;
 use rand::Rng;
 
 use crate::db::schema::payments;
-use crate::db::Prepared;
 use crate::db::{busy_as, in_transaction, Rollback};
 use crate::domain::mac::{hmac_of, HmacSha256};
 use crate::domain::{OrderStatus, PayMethod, PaymentStatus, Purpose, TokenId};
 use crate::error::{is_unique_violation, violated_key, AppError};
 use crate::shop::orders::{by_id, by_order_no, Order};
-use crate::shop::pickup::{issue_pickup_code, Issued};
+use crate::shop::pickup::{confirm_paid_with_code, Issued};
 use crate::shop::submit_once::{self, Consumed};
 
 /// The cancel reason the sweeper writes when the payment window passed.
@@ -54,26 +53,6 @@ pub enum Paid {
     PickupCodesExhausted,
     /// Lock contention outlasted the retries.
     Busy,
-}
-
-/// Moves a pending order to `confirmed` if it still is pending (and, for the customer's pay,
-/// still inside its window). Exactly one of any number of racing callers gets `true`.
-fn confirm_payment(
-    conn: &mut MysqlConnection,
-    order_id: i64,
-    require_window: bool,
-) -> Result<bool, AppError> {
-    let sql = if require_window {
-        "UPDATE orders SET status = 'confirmed', paid_at = NOW() \
-         WHERE id = ? AND status = 'pending_payment' AND expires_at > NOW()"
-    } else {
-        "UPDATE orders SET status = 'confirmed', paid_at = NOW() \
-         WHERE id = ? AND status = 'pending_payment'"
-    };
-    let matched = Prepared::new(sql)
-        .bind::<diesel::sql_types::BigInt, _>(order_id)
-        .execute(conn)?;
-    Ok(matched == 1)
 }
 
 /// What the order is, now that it could not be confirmed.
@@ -141,18 +120,20 @@ fn pay_body(
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(_) => return Ok(Paid::AlreadySubmitted),
     }
-    if !confirm_payment(conn, order.id, true)? {
-        let now = by_id(conn, order.id)?;
-        return Err(Rollback::Refused(why_not_payable(&now)));
+    // Confirmed and given its pickup code, before anything is charged.
+    match confirm_paid_with_code(conn, order.id, true, pickup_code_digits)? {
+        None => {
+            let now = by_id(conn, order.id)?;
+            return Err(Rollback::Refused(why_not_payable(&now)));
+        }
+        Some(Issued::SpaceFull) => return Err(Rollback::Refused(Paid::PickupCodesExhausted)),
+        Some(Issued::Code(_)) => {}
     }
     let provider_ref = provider.charge(&order.order_no, order.total_cents)?;
     match insert_payment(conn, order.id, order.total_cents, &provider_ref) {
         Ok(()) => {}
         Err(e) if is_unique_violation(&e) => return Err(Rollback::Refused(Paid::AlreadyPaid)),
         Err(e) => return Err(e.into()),
-    }
-    if let Issued::SpaceFull = issue_pickup_code(conn, order.id, pickup_code_digits)? {
-        return Err(Rollback::Refused(Paid::PickupCodesExhausted));
     }
     Ok(Paid::Paid)
 }
@@ -264,7 +245,8 @@ fn notification_body(
     }
     // The customer paid at the provider: a late notice still confirms an order that is pending,
     // even past its window, as long as the sweeper has not cancelled it (its stock is still held).
-    if !confirm_payment(conn, order.id, false)? {
+    let issued = confirm_paid_with_code(conn, order.id, false, pickup_code_digits)?;
+    let Some(issued) = issued else {
         let paid: i64 = payments::table
             .filter(payments::order_id.eq(order.id))
             .filter(payments::status.eq(PaymentStatus::Captured))
@@ -278,6 +260,9 @@ fn notification_body(
                 status: now.status,
             }))
         };
+    };
+    if let Issued::SpaceFull = issued {
+        return Err(Rollback::Refused(Notified::PickupCodesExhausted));
     }
     match insert_payment(conn, order.id, amount, provider_ref) {
         Ok(()) => {}
@@ -289,9 +274,6 @@ fn notification_body(
         }
         Err(e) if is_unique_violation(&e) => return Err(Rollback::Refused(Notified::AlreadyPaid)),
         Err(e) => return Err(e.into()),
-    }
-    if let Issued::SpaceFull = issue_pickup_code(conn, order.id, pickup_code_digits)? {
-        return Err(Rollback::Refused(Notified::PickupCodesExhausted));
     }
     Ok(Notified::Recorded)
 }

@@ -83,6 +83,69 @@ pub fn issue_pickup_code(
     Ok(Issued::SpaceFull)
 }
 
+/// The first step of paying, with the pickup code in the same statement (the usual case): the
+/// conditional UPDATE `pending_payment → confirmed` (see `shop::payment`) also sets one random
+/// candidate code. `None`: the order was not pending (or, with `require_window`, its window has
+/// passed) — nothing changed. When the candidate is another active order's (duplicate key on
+/// `uq_orders_active_pickup_code`; only this statement is rolled back), the order is confirmed
+/// without a code and [`issue_pickup_code`]'s rounds find one (or `SpaceFull`).
+pub fn confirm_paid_with_code(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    require_window: bool,
+    digits: usize,
+) -> Result<Option<Issued>, AppError> {
+    let digits = digits.clamp(PickupCode::MIN_DIGITS, PickupCode::MAX_DIGITS);
+    let Some(code) = PickupCode::candidates(digits, 1, &mut rand::thread_rng())
+        .into_iter()
+        .next()
+    else {
+        return confirm_then_issue(conn, order_id, require_window, digits);
+    };
+    let sql = if require_window {
+        "UPDATE orders SET status = 'confirmed', paid_at = NOW(), pickup_code = ? \
+         WHERE id = ? AND status = 'pending_payment' AND expires_at > NOW()"
+    } else {
+        "UPDATE orders SET status = 'confirmed', paid_at = NOW(), pickup_code = ? \
+         WHERE id = ? AND status = 'pending_payment'"
+    };
+    let confirmed = Prepared::new(sql)
+        .bind::<diesel::sql_types::Text, _>(code.as_str().to_owned())
+        .bind::<diesel::sql_types::BigInt, _>(order_id)
+        .execute(conn);
+    match confirmed {
+        Ok(1) => Ok(Some(Issued::Code(code.as_str().to_owned()))),
+        Ok(_) => Ok(None),
+        Err(e) if is_unique_violation(&e) => {
+            confirm_then_issue(conn, order_id, require_window, digits)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The two-step path of [`confirm_paid_with_code`]: confirm, then the rounds of SPEC §7.
+fn confirm_then_issue(
+    conn: &mut MysqlConnection,
+    order_id: i64,
+    require_window: bool,
+    digits: usize,
+) -> Result<Option<Issued>, AppError> {
+    let sql = if require_window {
+        "UPDATE orders SET status = 'confirmed', paid_at = NOW() \
+         WHERE id = ? AND status = 'pending_payment' AND expires_at > NOW()"
+    } else {
+        "UPDATE orders SET status = 'confirmed', paid_at = NOW() \
+         WHERE id = ? AND status = 'pending_payment'"
+    };
+    let matched = Prepared::new(sql)
+        .bind::<diesel::sql_types::BigInt, _>(order_id)
+        .execute(conn)?;
+    if matched != 1 {
+        return Ok(None);
+    }
+    issue_pickup_code(conn, order_id, digits).map(Some)
+}
+
 /// Tries to give the order this code: `Some` when it has it now, `None` when another active
 /// order holds it (duplicate key; only this statement is rolled back).
 fn try_code(

@@ -68,13 +68,15 @@ pub fn by_code(conn: &mut MysqlConnection, code: &str) -> Result<Option<Store>, 
         .optional()?)
 }
 
-/// Stores a customer can pick up from.
+/// Stores a customer can pick up from, by code. Sorted here: the checkout page asks on every view,
+/// and MariaDB would scan the (small) table and filesort it each time.
 pub fn active_stores(conn: &mut MysqlConnection) -> Result<Vec<Store>, AppError> {
-    Ok(stores::table
+    let mut active: Vec<Store> = stores::table
         .filter(stores::active.eq(true))
-        .order(stores::code.asc())
         .select(Store::as_select())
-        .load(conn)?)
+        .load(conn)?;
+    active.sort_unstable_by(|a, b| a.code.cmp(&b.code));
+    Ok(active)
 }
 
 /// Every store, active or not (for the admin).

@@ -274,8 +274,14 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
     let admitted = state.admission.admit(ids).await;
     let placed = customer.ctx.run(move |c| place_order(c, &req)).await;
     drop(admitted);
-    // The checked-out lines left the cart: the nav counts again on the next page.
-    customer.ctx.session.forget_cart_count();
+    // The checked-out lines left the cart: the nav's count goes down by their units, or (not
+    // known) is counted again on the next page.
+    match (&placed, customer.ctx.session.cart_count()) {
+        (Ok(Ok(Placed::Created { units, .. })), Some(n)) if n >= *units => {
+            customer.ctx.session.set_cart_count(n - units)
+        }
+        _ => customer.ctx.session.forget_cart_count(),
+    }
     match placed? {
         Ok(placed) => Ok(placed_redirect(&customer, placed, pay_method)),
         Err(refused) => {
@@ -294,10 +300,10 @@ async fn place(customer: Customer, form: Form<CheckoutForm>) -> Result<HttpRespo
 /// To the order, with a word on what happens next.
 fn placed_redirect(customer: &Customer, placed: Placed, pay_method: PayMethod) -> HttpResponse {
     let (order_no, kind, text) = match (placed, pay_method) {
-        (Placed::Created { order_no }, PayMethod::Online) => {
+        (Placed::Created { order_no, .. }, PayMethod::Online) => {
             (order_no, "ok", msg!("checkout-placed-online"))
         }
-        (Placed::Created { order_no }, PayMethod::AtCounter) => {
+        (Placed::Created { order_no, .. }, PayMethod::AtCounter) => {
             (order_no, "ok", msg!("checkout-placed-at-counter"))
         }
         (Placed::AlreadySubmitted { order_no }, _) => {
