@@ -77,6 +77,11 @@ struct Args {
     /// `--via tcp,socket,socket,tcp` for an ABBA pair in one run); `socket` needs `--socket`.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "tcp")]
     via: Vec<Via>,
+    /// After each sale, the app's statements by the server's time in them, per order (needs
+    /// performance_schema on the server: `scripts/bench flash_sale --statements` starts its private
+    /// server so; the instrumentation itself costs CPU, so compare other figures without it).
+    #[arg(long)]
+    statements: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -618,6 +623,71 @@ fn server_commands(conn: &mut MysqlConnection) -> u64 {
             .sum()
     })
     .unwrap_or(0)
+}
+
+/// `--statements`: the statements the app's connections hold prepared, by the server's time in
+/// them (performance_schema.prepared_statements_instances), per order sold. The time is the
+/// server's wall time in each execution: CPU, plus waits for locks and for a core on a busy machine.
+fn print_statements(conn: &mut MysqlConnection, orders: u64) {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        q: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        us: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        tmp: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        sorts: i64,
+    }
+    let rows = diesel::sql_query(
+        "SELECT LEFT(REGEXP_REPLACE(SQL_TEXT, '[[:space:]]+', ' '), 100) AS q, \
+         CAST(SUM(COUNT_EXECUTE) AS SIGNED) AS n, \
+         CAST(SUM(SUM_TIMER_EXECUTE) DIV 1000000 AS SIGNED) AS us, \
+         CAST(SUM(SUM_CREATED_TMP_TABLES) AS SIGNED) AS tmp, \
+         CAST(SUM(SUM_SORT_MERGE_PASSES + SUM_SORT_RANGE + SUM_SORT_SCAN) AS SIGNED) AS sorts \
+         FROM performance_schema.prepared_statements_instances \
+         GROUP BY SQL_TEXT HAVING n > 0 ORDER BY us DESC LIMIT 20",
+    )
+    .load::<Row>(conn);
+    let rows = match rows {
+        Ok(rows) if !rows.is_empty() => rows,
+        Ok(_) => {
+            println!("  statements: none recorded (is the server's performance_schema on? scripts/bench flash_sale --statements starts it so)");
+            return;
+        }
+        Err(e) => {
+            println!("  statements: performance_schema not readable: {e}");
+            return;
+        }
+    };
+    let orders = orders.max(1) as f64;
+    let total: i64 = rows.iter().map(|r| r.us).sum();
+    println!(
+        "  statements by the server's time in them (top 20; the clerk's included; per order sold):"
+    );
+    println!(
+        "    {:>6} {:>8} {:>7} {:>5} {:>5}  statement",
+        "execs", "µs each", "µs", "tmp", "sorts"
+    );
+    for r in &rows {
+        let n = r.n.max(1) as f64;
+        println!(
+            "    {:>6.2} {:>8.0} {:>7.0} {:>5} {:>5}  {}",
+            r.n as f64 / orders,
+            r.us as f64 / n,
+            r.us as f64 / orders,
+            r.tmp,
+            r.sorts,
+            r.q
+        );
+    }
+    println!(
+        "    total of these: {:.0} µs per order",
+        total as f64 / orders
+    );
 }
 
 /// The database servers the sale runs on (one, or every node of a cluster): their commands and
@@ -1185,6 +1255,13 @@ async fn run(
     let commands_after = servers.commands();
     let reruns_after = reruns(&instances).await;
     let mut clerk_tally = clerk_task.await.expect("clerk");
+    if args.statements {
+        if let Some(conn) = servers.conns.first_mut() {
+            // While the app still runs: the table holds what its live connections have prepared.
+            let orders = tally.lock().map(|t| t.orders).unwrap_or(0);
+            print_statements(conn, orders);
+        }
+    }
     let rss = app_pids
         .iter()
         .filter_map(|&p| peak_rss_mib(p))
