@@ -15,8 +15,10 @@ use shopcounter::domain::Role;
 use super::helpers::{server_url, spawn_app_with, Client, TestApp};
 
 /// Most commands one purchase may send (add to cart → checkout page → checkout → order page →
-/// pay → order page), on warm connections.
-pub const PURCHASE_BUDGET: u64 = 35;
+/// pay → order page), on warm connections. Issue 9 asked for at most 35 (from 70); the purchase
+/// sends 27 now (3 + 3 + 10 + 2 + 7 + 2), and the budget is held there: a statement more on this
+/// path should be a decision, not an accident.
+pub const PURCHASE_BUDGET: u64 = 27;
 /// Most commands a counter lookup + hand-over may send (lookup → its screen → hand over → queue),
 /// the store's queue under every result screen included (one statement).
 pub const COUNTER_BUDGET: u64 = 20;
