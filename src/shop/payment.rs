@@ -2,7 +2,8 @@
 //! the provider's signed callback, and what the customer is told when the order moved on meanwhile.
 //!
 //! Exactly once comes from the database: one conditional UPDATE `pending_payment → confirmed`
-//! (only one transaction can match it) and UNIQUE(payments.order_id).
+//! (only one transaction can match it; `pickup::confirm_paid_with_code`, which sets the pickup
+//! code in the same statement) and UNIQUE(payments.order_id).
 
 use diesel::prelude::*;
 use hmac::Mac;

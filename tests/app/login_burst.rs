@@ -187,8 +187,14 @@ async fn three_hundred_concurrent_logins_keep_memory_bounded_and_real_logins_wor
         "peak RSS {} MB during the burst (limit 300 MB)",
         peak / 1024
     );
-    // Nothing grows without end: after the burst the app holds about what it held during it.
-    assert!(rss_after <= peak);
+    // Nothing grows without end: after the burst the app holds about what it held during it (the
+    // peak is read a second before; the last answers and the allocator may still add a little).
+    assert!(
+        rss_after <= peak + peak / 20,
+        "RSS {} kB after the burst, peak {} kB during it",
+        rss_after,
+        peak
+    );
     // A real login after the burst works.
     let late = Client::new(&app.base);
     assert_eq!(
