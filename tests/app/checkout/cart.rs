@@ -130,3 +130,40 @@ async fn bad_quantities_are_400_naming_the_field() {
     let res = alice.post("/cart/items/abc", &[("quantity", "1")]).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn after_a_checkout_the_nav_counts_the_lines_left_in_the_cart() {
+    let app = spawn_app().await;
+    let store = app.store("SH01", "North Store");
+    let mug = app.product("MUG", "Tea Mug", 1250, 50);
+    let tea = app.product("TEA", "Green Tea", 800, 50);
+    let alice = app.customer("alice").await;
+    alice.add_to_cart(mug, "2").await;
+    alice.add_to_cart(tea, "3").await;
+    // The tea stays in the cart, unselected.
+    alice
+        .post(&format!("/cart/items/{tea}"), &[("quantity", "3")])
+        .await;
+    let order_no = alice.order_now(store, "online").await;
+    let order = alice.get(&format!("/orders/{order_no}")).await;
+    assert_eq!(order.status, StatusCode::OK);
+    assert_eq!(
+        order.text_of("[data-cart-count]").as_deref(),
+        Some("3"),
+        "the two mugs left the cart, the three teas are still in it"
+    );
+    assert_eq!(
+        app.sql_i64("SELECT COALESCE(SUM(quantity), 0) FROM cart_items"),
+        3
+    );
+    // Everything checked out: no count in the nav.
+    alice
+        .post(
+            &format!("/cart/items/{tea}"),
+            &[("quantity", "3"), ("selected", "1")],
+        )
+        .await;
+    let order_no = alice.order_now(store, "online").await;
+    let order = alice.get(&format!("/orders/{order_no}")).await;
+    assert_eq!(order.text_of("[data-cart-count]"), None);
+}
