@@ -1243,6 +1243,7 @@ async fn run(
     let commands_before = servers.commands();
     let app_before = cpu_total(&app_pids).unwrap_or_default();
     let db_before = servers.cpu();
+    let bench_before = cpu_of(std::process::id()).unwrap_or_default();
     barrier.wait().await;
     let started = Instant::now();
     for t in tasks {
@@ -1252,6 +1253,7 @@ async fn run(
     stop.store(true, Ordering::Relaxed);
     let app_after = cpu_total(&app_pids).unwrap_or_default();
     let db_after = servers.cpu();
+    let bench_after = cpu_of(std::process::id()).unwrap_or_default();
     let commands_after = servers.commands();
     let reruns_after = reruns(&instances).await;
     let mut clerk_tally = clerk_task.await.expect("clerk");
@@ -1357,6 +1359,11 @@ async fn run(
             .map(|c| format!("{:.2} ms", c * 1000.0 / purchases))
             .unwrap_or_else(|| "n/a (server not on this machine)".into()),
         rss.map(|r| format!("{r:.0} MiB")).unwrap_or_else(|| "n/a".into())
+    );
+    // The buyers and the clerk run in this process, on the same cores as the app and the server.
+    println!(
+        "  the load generator (this process: buyers and clerk): {:.2} ms CPU per purchase",
+        bench_after.saturating_sub(bench_before).as_secs_f64() * 1000.0 / purchases
     );
 
     println!("\ninvariants (SQL)");
