@@ -31,8 +31,9 @@ pub struct User {
     pub locked_until: Option<NaiveDateTime>,
 }
 
-/// Who is logged in, as every page needs it.
-#[derive(Debug, Clone)]
+/// Who is logged in, as every page needs it (and as the session cookie remembers it, see
+/// `web::session::TypedSession::known_user`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AuthUser {
     pub id: i64,
     pub username: String,

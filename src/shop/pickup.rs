@@ -96,54 +96,46 @@ pub fn confirm_paid_with_code(
     digits: usize,
 ) -> Result<Option<Issued>, AppError> {
     let digits = digits.clamp(PickupCode::MIN_DIGITS, PickupCode::MAX_DIGITS);
-    let Some(code) = PickupCode::candidates(digits, 1, &mut rand::thread_rng())
+    let first = PickupCode::candidates(digits, 1, &mut rand::thread_rng())
         .into_iter()
-        .next()
-    else {
-        return confirm_then_issue(conn, order_id, require_window, digits);
-    };
-    let sql = if require_window {
-        "UPDATE orders SET status = 'confirmed', paid_at = NOW(), pickup_code = ? \
-         WHERE id = ? AND status = 'pending_payment' AND expires_at > NOW()"
-    } else {
-        "UPDATE orders SET status = 'confirmed', paid_at = NOW(), pickup_code = ? \
-         WHERE id = ? AND status = 'pending_payment'"
-    };
-    let confirmed = Prepared::new(sql)
-        .bind::<diesel::sql_types::Text, _>(code.as_str().to_owned())
-        .bind::<diesel::sql_types::BigInt, _>(order_id)
-        .execute(conn);
-    match confirmed {
-        Ok(1) => Ok(Some(Issued::Code(code.as_str().to_owned()))),
-        Ok(_) => Ok(None),
-        Err(e) if is_unique_violation(&e) => {
-            confirm_then_issue(conn, order_id, require_window, digits)
+        .next();
+    let code = first.as_ref().map(|c| c.as_str().to_owned());
+    match confirm_paid(conn, order_id, require_window, code.clone()) {
+        Ok(0) => return Ok(None),
+        Ok(_) => {
+            if let Some(code) = code {
+                return Ok(Some(Issued::Code(code)));
+            }
         }
-        Err(e) => Err(e.into()),
+        Err(e) if is_unique_violation(&e) => {
+            if confirm_paid(conn, order_id, require_window, None)? == 0 {
+                return Ok(None);
+            }
+        }
+        Err(e) => return Err(e.into()),
     }
+    // Confirmed without a code: the rounds of SPEC §7.
+    issue_pickup_code(conn, order_id, digits).map(Some)
 }
 
-/// The two-step path of [`confirm_paid_with_code`]: confirm, then the rounds of SPEC §7.
-fn confirm_then_issue(
+/// The conditional UPDATE `pending_payment → confirmed` (inside the payment window unless
+/// `require_window` is false), setting `code` as the pickup code (None: none yet). One cached
+/// statement for every case. Returns the rows it changed: 1, or 0 when the order was not payable.
+fn confirm_paid(
     conn: &mut MysqlConnection,
     order_id: i64,
     require_window: bool,
-    digits: usize,
-) -> Result<Option<Issued>, AppError> {
-    let sql = if require_window {
-        "UPDATE orders SET status = 'confirmed', paid_at = NOW() \
-         WHERE id = ? AND status = 'pending_payment' AND expires_at > NOW()"
-    } else {
-        "UPDATE orders SET status = 'confirmed', paid_at = NOW() \
-         WHERE id = ? AND status = 'pending_payment'"
-    };
-    let matched = Prepared::new(sql)
-        .bind::<diesel::sql_types::BigInt, _>(order_id)
-        .execute(conn)?;
-    if matched != 1 {
-        return Ok(None);
-    }
-    issue_pickup_code(conn, order_id, digits).map(Some)
+    code: Option<String>,
+) -> Result<usize, diesel::result::Error> {
+    use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+    Prepared::new(
+        "UPDATE orders SET status = 'confirmed', paid_at = NOW(), pickup_code = ? \
+         WHERE id = ? AND status = 'pending_payment' AND (? OR expires_at > NOW())",
+    )
+    .bind::<Nullable<Text>, _>(code)
+    .bind::<BigInt, _>(order_id)
+    .bind::<Bool, _>(!require_window)
+    .execute(conn)
 }
 
 /// Tries to give the order this code: `Some` when it has it now, `None` when another active

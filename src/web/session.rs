@@ -10,7 +10,6 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use std::future::{ready, Ready};
 
-use crate::domain::Role;
 use crate::i18n::Msg;
 use crate::shop::accounts::AuthUser;
 use crate::shop::sessions::SessionToken;
@@ -37,17 +36,6 @@ pub struct Flash {
 pub struct FlashLink {
     pub href: String,
     pub text: Msg,
-}
-
-/// The session's user as last checked (see [`TypedSession::known_user`]).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-struct KnownUser {
-    id: i64,
-    username: String,
-    display_name: String,
-    role: Role,
-    store_id: Option<i64>,
-    store_name: Option<String>,
 }
 
 pub struct TypedSession(Session);
@@ -130,33 +118,14 @@ impl TypedSession {
     /// encrypted cookie). It lets a page start before the database is asked; the record is still
     /// checked on the request's first statement (see `web::auth`), so it is a hint, never a proof.
     pub fn known_user(&self) -> Option<AuthUser> {
-        self.0
-            .get::<KnownUser>(USER)
-            .ok()
-            .flatten()
-            .map(|k| AuthUser {
-                id: k.id,
-                username: k.username,
-                display_name: k.display_name,
-                role: k.role,
-                store_id: k.store_id,
-                store_name: k.store_name,
-            })
+        self.0.get::<AuthUser>(USER).ok().flatten()
     }
 
     /// Remembers the user a check of the session record found (only when it differs: an
     /// unchanged session writes no new cookie).
     pub fn set_known_user(&self, user: &AuthUser) {
-        let known = KnownUser {
-            id: user.id,
-            username: user.username.clone(),
-            display_name: user.display_name.clone(),
-            role: user.role,
-            store_id: user.store_id,
-            store_name: user.store_name.clone(),
-        };
-        if self.0.get::<KnownUser>(USER).ok().flatten().as_ref() != Some(&known) {
-            let _ = self.0.insert(USER, known);
+        if self.known_user().as_ref() != Some(user) {
+            let _ = self.0.insert(USER, user);
         }
     }
 

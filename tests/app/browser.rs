@@ -134,18 +134,8 @@ impl Browser {
     pub async fn log_in(&self, base: &str, username: &str, password: &str) {
         let c = &self.client;
         c.goto(&format!("{base}/login")).await.expect("open login");
-        c.find(Locator::Css("input[name=username]"))
-            .await
-            .expect("username")
-            .send_keys(username)
-            .await
-            .expect("type");
-        c.find(Locator::Css("input[name=password]"))
-            .await
-            .expect("password")
-            .send_keys(password)
-            .await
-            .expect("type");
+        fill(c, "input[name=username]", username).await;
+        fill(c, "input[name=password]", password).await;
         c.find(Locator::Css("form[action='/login'] button[type=submit]"))
             .await
             .expect("button")
@@ -157,6 +147,16 @@ impl Browser {
             .await
             .expect("logged in");
     }
+}
+
+/// Types `text` into the field `css` finds.
+pub async fn fill(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no field {css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
 }
 
 /// Nothing sticks out sideways: the page is no wider than the window, and no element of `main`

@@ -4,7 +4,7 @@ use fantoccini::Locator;
 
 use shopcounter::domain::{OrderStatus, PayMethod};
 
-use super::browser::{assert_fits_the_width, Browser};
+use super::browser::{assert_fits_the_width, fill, Browser};
 use super::fixtures::{create_order, OrderSpec};
 use super::helpers::spawn_app;
 
@@ -49,18 +49,8 @@ async fn an_admin_adjusts_stock_with_a_reason_and_sees_it_in_the_ledger() {
             .await
             .expect("ledger");
         let reason = format!("delivery from the potter ({tag})");
-        c.find(Locator::Css("input[name=delta]"))
-            .await
-            .expect("delta")
-            .send_keys("+6")
-            .await
-            .expect("type");
-        c.find(Locator::Css("input[name=reason]"))
-            .await
-            .expect("reason")
-            .send_keys(&reason)
-            .await
-            .expect("type");
+        fill(c, "input[name=delta]", "+6").await;
+        fill(c, "input[name=reason]", &reason).await;
         c.find(Locator::Css("form.adjust-form button[type=submit]"))
             .await
             .expect("button")
@@ -92,18 +82,8 @@ async fn an_admin_adjusts_stock_with_a_reason_and_sees_it_in_the_ledger() {
 
         // Taking away more than there is: refused on the page, nothing changes.
         let before = app.sql_i64(&format!("SELECT stock FROM products WHERE id = {mug}"));
-        c.find(Locator::Css("input[name=delta]"))
-            .await
-            .expect("delta")
-            .send_keys("-999")
-            .await
-            .expect("type");
-        c.find(Locator::Css("input[name=reason]"))
-            .await
-            .expect("reason")
-            .send_keys("oops")
-            .await
-            .expect("type");
+        fill(c, "input[name=delta]", "-999").await;
+        fill(c, "input[name=reason]", "oops").await;
         c.find(Locator::Css("form.adjust-form button[type=submit]"))
             .await
             .expect("button")

@@ -6,7 +6,7 @@ use fantoccini::{Client, Locator};
 use shopcounter::domain::{group_digits, group_order_no, PayMethod};
 
 use super::browser::{assert_fits_the_width, Browser};
-use super::helpers::spawn_app;
+use super::helpers::{spawn_app, TestApp};
 
 async fn active_element_is_the_code_input(c: &Client) -> bool {
     c.execute(
@@ -17,6 +17,16 @@ async fn active_element_is_the_code_input(c: &Client) -> bool {
     .expect("script")
     .as_bool()
     .unwrap_or(false)
+}
+
+/// The clerk `north`, of the store `store`.
+fn north_clerk(app: &TestApp, store: i64) {
+    app.account(
+        "north",
+        "north-password",
+        shopcounter::domain::Role::Staff,
+        Some(store),
+    );
 }
 
 /// A browser of `width` × `height` in which the clerk `north` has logged in and landed on the counter.
@@ -54,12 +64,7 @@ async fn staff_types_a_code_with_spaces_hands_over_and_is_back_at_an_empty_focus
          UPDATE orders SET created_at = NOW() - INTERVAL 12 MINUTE WHERE id = {};",
         waiting.id, order.id
     ));
-    app.account(
-        "north",
-        "north-password",
-        shopcounter::domain::Role::Staff,
-        Some(shop.north),
-    );
+    north_clerk(&app, shop.north);
 
     // Staff land on the counter, the input focused and empty.
     let browser = north_at_the_counter(&app.address, 1280, 800).await;
@@ -215,12 +220,7 @@ async fn the_counter_fits_a_phone_and_stays_readable_at_arms_length() {
         "UPDATE orders SET status = 'ready', ready_at = NOW() - INTERVAL 7 MINUTE WHERE id = {}",
         waiting.id
     ));
-    app.account(
-        "north",
-        "north-password",
-        shopcounter::domain::Role::Staff,
-        Some(shop.north),
-    );
+    north_clerk(&app, shop.north);
     for (width, height) in [(360, 780), (390, 844)] {
         let browser = north_at_the_counter(&app.address, width, height).await;
         let c = &browser.client;

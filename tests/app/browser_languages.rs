@@ -6,7 +6,7 @@
 
 use fantoccini::{Client, Locator};
 
-use super::browser::Browser;
+use super::browser::{fill, Browser};
 use super::helpers::{spawn_app, TestApp};
 
 /// What each language must show at each step (a word or two from the catalog).
@@ -151,12 +151,7 @@ async fn flows_in(app: &TestApp, w: &Words, width: u32, height: u32) {
     // The counter: look the code up, hand over.
     b.log_in(base, "north", "north-demo-pass").await;
     wait_for(c, "[data-counter-input]").await;
-    c.find(Locator::Css("[data-counter-input]"))
-        .await
-        .expect("input")
-        .send_keys(&format!("{code}\u{E007}"))
-        .await
-        .expect("type the code");
+    fill(c, "[data-counter-input]", &format!("{code}\u{E007}")).await;
     wait_for(c, "[data-outcome=matched]").await;
     says(c, w.lang, w.matched, "counter match").await;
     b.screenshot(&shot("8-counter-match")).await;
@@ -172,18 +167,13 @@ async fn flows_in(app: &TestApp, w: &Words, width: u32, height: u32) {
     c.goto(&format!("{base}/admin/stock/{mug}"))
         .await
         .expect("ledger");
-    c.find(Locator::Css("input[name=delta]"))
-        .await
-        .expect("delta")
-        .send_keys("+5")
-        .await
-        .expect("type");
-    c.find(Locator::Css("input[name=reason]"))
-        .await
-        .expect("reason")
-        .send_keys(if w.lang == "en" { "delivery" } else { "到货" })
-        .await
-        .expect("type");
+    fill(c, "input[name=delta]", "+5").await;
+    fill(
+        c,
+        "input[name=reason]",
+        if w.lang == "en" { "delivery" } else { "到货" },
+    )
+    .await;
     click(c, "form.adjust-form button[type=submit]").await;
     wait_for(c, "[data-flash]").await;
     says(c, w.lang, w.adjusted, "stock adjusted").await;

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 
 use shopcounter::domain::{OrderStatus, PayMethod};
 
-use super::browser::{assert_fits_the_width, Browser};
+use super::browser::{assert_fits_the_width, fill, Browser};
 use super::fixtures::{create_order, OrderSpec};
 use super::helpers::spawn_app;
 
@@ -160,12 +160,7 @@ async fn a_new_order_appears_in_an_open_counter_queue_and_the_focus_stays_in_the
         .await
         .unwrap();
     // The clerk has started typing a code.
-    c.find(Locator::Css("[data-counter-input]"))
-        .await
-        .unwrap()
-        .send_keys("482")
-        .await
-        .unwrap();
+    fill(c, "[data-counter-input]", "482").await;
     js(c, "window.__samePage = 1; return true;").await;
 
     let second = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
