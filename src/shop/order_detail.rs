@@ -216,10 +216,8 @@ pub fn cancel_by_admin(
             Consumed::Fresh => {}
         }
         match cancel_order(c, order_id, CancelKind::ByAdmin, Some(admin_id), reason)? {
-            Cancelled::Now { refunded } => {
-                submit_once::store_result(c, token, "cancelled")?;
-                Ok(AdminCancel::Cancelled { refunded })
-            }
+            // A replay answers AlreadyDone without reading a result: none is stored.
+            Cancelled::Now { refunded } => Ok(AdminCancel::Cancelled { refunded }),
             // Nothing changed; rolled back so that the token stays fresh.
             Cancelled::NotAllowed { status } => {
                 Err(Rollback::Refused(AdminCancel::Refused { status }))

@@ -115,8 +115,8 @@ fn pay_body(
         order.user_id,
         Purpose::Pay,
         Some(order.id),
-        // The result a replay reads, stored now: no UPDATE of the token later.
-        Some("paid"),
+        // A replay needs no result: it says "already submitted" and the order page shows the rest.
+        None,
     )? {
         Consumed::Fresh => {}
         Consumed::AlreadyUsed(_) => return Ok(Paid::AlreadySubmitted),
