@@ -201,9 +201,6 @@ async fn count_request(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = std::time::Instant::now();
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "(unmatched)".to_string());
     let method = match *req.method() {
         Method::GET => "GET",
         Method::HEAD => "HEAD",
@@ -214,10 +211,13 @@ async fn count_request(
         _ => "other",
     };
     let result = next.call(req).await;
-    let status = match &result {
-        Ok(res) => res.status(),
-        Err(e) => e.as_response_error().status_code(),
+    // The pattern is read after routing: the router noted the resource it matched, so this is a
+    // lookup. Before the call it was a second walk over every route's pattern, regexes included.
+    let (route, status) = match &result {
+        Ok(res) => (res.request().match_pattern(), res.status()),
+        Err(e) => (None, e.as_response_error().status_code()),
     };
-    crate::metrics::request(&route, method, status.as_u16(), started.elapsed());
+    let route = route.as_deref().unwrap_or("(unmatched)");
+    crate::metrics::request(route, method, status.as_u16(), started.elapsed());
     result
 }
