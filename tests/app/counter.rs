@@ -536,6 +536,68 @@ async fn failed_lookups_sent_all_at_once_are_still_throttled_at_ten() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_order_shows_its_whole_pick_list_and_item_count_in_the_queue() {
+    let app = spawn_app().await;
+    let shop = app.counter_shop();
+    // 24 lines with long Chinese names (about 2.5 KB of pick list: past MySQL's default
+    // group_concat_max_len of 1 KB), each line a row of the queue's statement, grouped in Rust.
+    let products: Vec<i64> = (0..24)
+        .map(|i| {
+            app.product(
+                &format!("GIFT{i:02}"),
+                &format!("{i:02} 号礼盒：明前龙井绿茶、手工青瓷茶杯与竹制茶托套装"),
+                900,
+                50,
+            )
+        })
+        .collect();
+    let lines: Vec<(i64, i32)> = products
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| (p, 1 + (i % 3) as i32))
+        .collect();
+    let big = create_order(
+        &app,
+        &OrderSpec {
+            user_id: shop.customer,
+            store_id: shop.north,
+            pay_method: PayMethod::Online,
+            status: OrderStatus::Confirmed,
+            lines: &lines,
+        },
+    );
+    let small = app.confirmed_order(&shop, shop.north, PayMethod::AtCounter);
+    let staff = app.staff("north", shop.north).await;
+    let page = staff.get("/counter").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let doc = page.html();
+    let picks = |order_no: &str| -> Vec<String> {
+        let sel = scraper::Selector::parse(&format!(
+            "[data-queue=to_prepare] li[data-order-no='{order_no}'] [data-pick-list] li"
+        ))
+        .unwrap();
+        doc.select(&sel)
+            .map(|li| li.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    let expected: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (_, n))| format!("{n} × {i:02} 号礼盒：明前龙井绿茶、手工青瓷茶杯与竹制茶托套装"))
+        .collect();
+    assert_eq!(picks(&big.order_no), expected, "every line, in line order");
+    assert_eq!(
+        picks(&small.order_no),
+        vec!["2 × Tea Mug", "1 × Green Tea 100 g"]
+    );
+    let units: i32 = lines.iter().map(|(_, n)| n).sum();
+    assert!(
+        page.contains(&format!("{units} items")),
+        "the item count of all 24 lines"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queue_lists_orders_oldest_first_and_mark_ready_moves_them() {
     let app = spawn_app().await;
     let shop = app.counter_shop();
