@@ -174,6 +174,8 @@ struct Tally {
     errors: BTreeMap<(&'static str, u16), u64>,
     checkout_all: Vec<Duration>,
     checkout_created: Vec<Duration>,
+    /// Each successful checkout's start, with how long it took.
+    created_started: Vec<(Instant, Duration)>,
     orders: u64,
     paid: u64,
     sold_out_answers: u64,
@@ -345,6 +347,7 @@ impl Buyer {
                     if let Ok(mut t) = tally.lock() {
                         t.checkout_all.push(took);
                         t.checkout_created.push(took);
+                        t.created_started.push((started, took));
                         t.orders += 1;
                         t.last_sale = Some(Instant::now());
                     }
@@ -1311,9 +1314,11 @@ async fn run(
         let _ = child.wait();
     }
 
-    let mut t = match Arc::try_unwrap(tally).map(|m| m.into_inner()) {
-        Ok(Ok(t)) => t,
-        _ => panic!("tally still shared"),
+    let mut t = match Arc::try_unwrap(tally) {
+        Ok(m) => m
+            .into_inner()
+            .unwrap_or_else(|_| panic!("a buyer panicked")),
+        Err(_) => panic!("tally still shared"),
     };
     let sell_out = t.last_sale.map(|at| at - started).unwrap_or(all_done);
     let rate = t.orders as f64 / sell_out.as_secs_f64().max(1e-9);
@@ -1341,6 +1346,33 @@ async fn run(
             ms(v.last().copied().unwrap_or_default())
         );
     }
+    // The opening rush: every buyer adds, opens the checkout page and checks out at once, so the
+    // first checkouts queue behind all of it (and behind each other on the hot row). Past it, the
+    // sale's steady state.
+    let opening = Duration::from_secs(1);
+    let mut steady: Vec<Duration> = t
+        .created_started
+        .iter()
+        .filter(|(at, _)| at.saturating_duration_since(started) >= opening)
+        .map(|(_, took)| *took)
+        .collect();
+    steady.sort();
+    let mut slowest = t.created_started.clone();
+    slowest.sort_by_key(|(_, took)| std::cmp::Reverse(*took));
+    slowest.truncate((slowest.len() / 100).max(1));
+    let in_opening = slowest
+        .iter()
+        .filter(|(at, _)| at.saturating_duration_since(started) < opening)
+        .count();
+    println!(
+        "  successful checkouts started after the opening second ({}): p50 {}  p95 {}  p99 {}; of the slowest 1 % ({}), {} started in the opening second",
+        steady.len(),
+        ms(percentile(&steady, 50.0)),
+        ms(percentile(&steady, 95.0)),
+        ms(percentile(&steady, 99.0)),
+        slowest.len(),
+        in_opening
+    );
     println!(
         "  sold-out answers (409, expected once per buyer): {}",
         t.sold_out_answers
