@@ -7,7 +7,8 @@ use scraper::Selector;
 use shopcounter::domain::{OrderStatus, PayMethod, Role};
 
 use super::fixtures::{create_order, OrderSpec};
-use super::helpers::spawn_app;
+use super::helpers::{spawn_app, TestApp};
+use shopcounter::shop::lookup_audit::{self, LookupFilter};
 
 const ADMIN_GETS: &[&str] = &[
     "/admin",
@@ -319,6 +320,41 @@ async fn the_lookup_audit_filters_by_store_staff_and_outcome_newest_first() {
     assert_eq!(
         admin.get("/admin/lookups?outcome=bogus").await.status,
         StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn the_lookup_audit_reads_its_newest_page_in_order_not_sorted() {
+    let app = spawn_app().await;
+    let north = app.store("SH01", "North Store");
+    let harbour = app.store("SH02", "Harbour Store");
+    let nina = app.account("nina", "nina-password", Role::Staff, Some(north));
+    let hugo = app.account("hugo", "hugo-password", Role::Staff, Some(harbour));
+    // 300 lookups at two counters (a busy week).
+    app.sql(&format!(
+        "INSERT INTO pickup_lookups (store_id, staff_user_id, entered, outcome) \
+         SELECT IF(seq % 3 = 0, {harbour}, {north}), IF(seq % 3 = 0, {hugo}, {nina}), \
+         LPAD(seq, 6, '0'), 'not_found' FROM seq_1_to_300"
+    ));
+    let mut conn = app.conn();
+    let before = TestApp::sorted_rows(&mut conn);
+    let (rows, next) =
+        lookup_audit::lookup_page(&mut conn, &LookupFilter::default(), None).expect("page");
+    assert_eq!(
+        TestApp::sorted_rows(&mut conn) - before,
+        0,
+        "every lookup was sorted for one page"
+    );
+    assert_eq!(rows.len() as i64, lookup_audit::LOOKUP_PAGE);
+    assert!(next.is_some());
+    assert_eq!(rows[0].entered, "000300", "newest first");
+    assert_eq!(
+        (rows[0].store_name.as_str(), rows[0].staff.as_str()),
+        ("Harbour Store", "hugo")
+    );
+    assert_eq!(
+        (rows[1].store_name.as_str(), rows[1].staff.as_str()),
+        ("North Store", "nina")
     );
 }
 

@@ -238,6 +238,23 @@ impl TestApp {
         row.n.unwrap_or(0)
     }
 
+    /// Rows the server sorted for `conn` so far (`Sort_rows` of its session): a page that sorts
+    /// nothing reads its rows in an index's order and can stop when the page is full.
+    pub fn sorted_rows(conn: &mut MysqlConnection) -> i64 {
+        #[derive(QueryableByName)]
+        struct V {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            #[diesel(column_name = Value)]
+            value: String,
+        }
+        diesel::sql_query("SHOW SESSION STATUS LIKE 'Sort_rows'")
+            .get_result::<V>(conn)
+            .expect("Sort_rows")
+            .value
+            .parse()
+            .expect("a number")
+    }
+
     /// Runs SQL statements directly (e.g. to move an order's expiry into the past).
     pub fn sql(&self, statements: &str) {
         self.conn().batch_execute(statements).expect("sql");

@@ -2,11 +2,12 @@
 
 use reqwest::StatusCode;
 use shopcounter::db::in_transaction;
-use shopcounter::domain::{OrderNo, OrderStatus, PayMethod};
+use shopcounter::domain::{OrderNo, OrderStatus, PayMethod, Role};
 use shopcounter::shop::checkout::{insert_order, NewOrder};
+use shopcounter::shop::customer_orders;
 
 use super::super::fixtures::{create_order, OrderSpec};
-use super::super::helpers::spawn_app;
+use super::super::helpers::{spawn_app, TestApp};
 use super::super::invariants::assert_invariants;
 use super::shop;
 
@@ -119,6 +120,38 @@ async fn orders_list_is_newest_first_and_paginated() {
         alice.get("/orders?page=abc").await.status,
         StatusCode::BAD_REQUEST
     );
+}
+
+#[tokio::test]
+async fn a_page_of_a_long_order_history_is_read_in_order_not_sorted() {
+    let app = spawn_app().await;
+    let north = shop(&app);
+    let harbour = app.store("SH02", "Harbour Store");
+    let alice_id = app.account("alice", "alice-password", Role::Customer, None);
+    // 150 orders at two stores, written straight in (what years of visits leave behind).
+    app.sql(&format!(
+        "INSERT INTO orders (order_no, user_id, store_id, status, pay_method, total_cents, note) \
+         SELECT CONCAT('H', LPAD(seq, 9, '0')), {alice_id}, IF(seq % 2 = 0, {north}, {harbour}), \
+         'picked_up', 'online', 100, '' FROM seq_1_to_150"
+    ));
+    let mut conn = app.conn();
+    let before = TestApp::sorted_rows(&mut conn);
+    let (rows, more) = customer_orders::orders_page(&mut conn, alice_id, 2).expect("page");
+    assert_eq!(
+        TestApp::sorted_rows(&mut conn) - before,
+        0,
+        "the history was sorted for one page"
+    );
+    assert!(more);
+    let numbers: Vec<&str> = rows.iter().map(|r| r.order_no.as_str()).collect();
+    let expected: Vec<String> = (111..=130).rev().map(|n| format!("H{n:09}")).collect();
+    assert_eq!(numbers, expected, "page 2, newest first");
+    assert!(rows.iter().all(|r| r.store_name
+        == if r.order_no.ends_with(['0', '2', '4', '6', '8']) {
+            "North Store"
+        } else {
+            "Harbour Store"
+        }));
 }
 
 #[tokio::test]
