@@ -67,9 +67,10 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
     // Both halves and their orders' lines in one statement (a cached prepared one), one row per
     // line, grouped and put in order here:
     // * each half reads the store's orders of one status through (store_id, status, id), which
-    //   hands them over in id order, so it stops after QUEUE_LIMIT. The index is forced and the
-    //   customer joined outside: when most of a table's orders match (a store's paid orders after
-    //   a sale) the optimizer otherwise scans every one of them and sorts them all for 100;
+    //   hands them over in id order, so it stops after QUEUE_LIMIT. The index is forced (the one
+    //   index hint of the app: MySQL and MariaDB syntax) and the customer joined outside: when
+    //   most of a table's orders match (a store's paid orders after a sale) the optimizer
+    //   otherwise scans every one of them and sorts them all for 100;
     // * the lines come through the order_lines foreign key. A correlated GROUP_CONCAT per order
     //   cost a subquery, a temporary table and a sort on every order of every view (and would cut
     //   long pick lists at group_concat_max_len: 1 KB by MySQL's default, 1 MB by MariaDB's).
@@ -85,7 +86,7 @@ pub fn store_queue(conn: &mut MysqlConnection, store_id: i64) -> Result<Queue, A
         "SELECT q.ready, q.id, q.order_no, u.display_name AS customer_name, q.pay_method, \
          q.total_cents, q.created_at, q.paid_at, q.ready_at, \
          l.id AS line_id, l.quantity, l.product_name \
-         FROM ({} UNION ALL {}) q STRAIGHT_JOIN users u ON u.id = q.user_id \
+         FROM ({} UNION ALL {}) q JOIN users u ON u.id = q.user_id \
          LEFT JOIN order_lines l ON l.order_id = q.id",
         one(OrderStatus::Confirmed.as_str(), 0),
         one(OrderStatus::Ready.as_str(), 1)
