@@ -737,37 +737,23 @@ impl Servers {
         self.conns.iter_mut().map(server_commands).sum()
     }
 
-    /// Every server's CPU; None unless every one runs on this machine.
-    fn cpu(&self) -> Option<Duration> {
+    /// Every server's CPU, read with `read` ([`cpu_of`], or [`cpu_fine_of`] for short windows);
+    /// None unless every one runs on this machine.
+    fn cpu(&self, read: fn(u32) -> Option<Duration>) -> Option<Duration> {
         if self.pids.len() < self.conns.len() {
             return None;
         }
-        cpu_total(&self.pids)
-    }
-
-    /// [`Servers::cpu`] to the nanosecond, for short windows.
-    fn cpu_fine(&self) -> Option<Duration> {
-        if self.pids.len() < self.conns.len() {
-            return None;
-        }
-        cpu_fine_total(&self.pids)
+        cpu_total(&self.pids, read)
     }
 }
 
-/// CPU time of several processes together; None if there are none or any is gone.
-fn cpu_total(pids: &[u32]) -> Option<Duration> {
+/// CPU time of several processes together, each read with `read`; None if there are none or any
+/// is gone.
+fn cpu_total(pids: &[u32], read: fn(u32) -> Option<Duration>) -> Option<Duration> {
     if pids.is_empty() {
         return None;
     }
-    pids.iter().map(|&p| cpu_of(p)).sum()
-}
-
-/// [`cpu_total`] to the nanosecond, of the live threads (see [`cpu_fine_of`]).
-fn cpu_fine_total(pids: &[u32]) -> Option<Duration> {
-    if pids.is_empty() {
-        return None;
-    }
-    pids.iter().map(|&p| cpu_fine_of(p)).sum()
+    pids.iter().map(|&p| read(p)).sum()
 }
 
 /// What one binary's sale measured.
@@ -1224,16 +1210,16 @@ async fn run(
     let calibration = 20.min(codes.len());
     let (c0, a0, d0) = (
         servers.commands(),
-        cpu_fine_total(&app_pids).unwrap_or_default(),
-        servers.cpu_fine().unwrap_or_default(),
+        cpu_total(&app_pids, cpu_fine_of).unwrap_or_default(),
+        servers.cpu(cpu_fine_of).unwrap_or_default(),
     );
     for code in codes.by_ref().take(calibration) {
         clerk.serve(&code).await.expect("clerk cycle");
     }
     let (c1, a1, d1) = (
         servers.commands(),
-        cpu_fine_total(&app_pids).unwrap_or_default(),
-        servers.cpu_fine().unwrap_or_default(),
+        cpu_total(&app_pids, cpu_fine_of).unwrap_or_default(),
+        servers.cpu(cpu_fine_of).unwrap_or_default(),
     );
     let per_cycle = |total: f64| total / calibration.max(1) as f64;
     let cycle_commands = per_cycle(c1.saturating_sub(c0 + servers.len()) as f64);
@@ -1282,8 +1268,8 @@ async fn run(
         })
     };
     let commands_before = servers.commands();
-    let app_before = cpu_total(&app_pids).unwrap_or_default();
-    let db_before = servers.cpu();
+    let app_before = cpu_total(&app_pids, cpu_of).unwrap_or_default();
+    let db_before = servers.cpu(cpu_of);
     let bench_before = cpu_of(std::process::id()).unwrap_or_default();
     barrier.wait().await;
     let started = Instant::now();
@@ -1292,8 +1278,8 @@ async fn run(
     }
     let all_done = started.elapsed();
     stop.store(true, Ordering::Relaxed);
-    let app_after = cpu_total(&app_pids).unwrap_or_default();
-    let db_after = servers.cpu();
+    let app_after = cpu_total(&app_pids, cpu_of).unwrap_or_default();
+    let db_after = servers.cpu(cpu_of);
     let bench_after = cpu_of(std::process::id()).unwrap_or_default();
     let commands_after = servers.commands();
     let reruns_after = reruns(&instances).await;

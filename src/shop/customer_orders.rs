@@ -1,8 +1,6 @@
 //! A customer's own orders: the list (newest first, paginated) and one order with its lines.
 //! Another customer's order is simply not found.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,6 +8,7 @@ use crate::db::in_transaction;
 use crate::db::schema::{order_lines, orders, stores};
 use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
+use crate::shop::names;
 use crate::shop::orders::{cancel_order, CancelKind, Cancelled, Order};
 use crate::shop::payment::CUSTOMER_CANCEL_REASON;
 
@@ -32,10 +31,7 @@ pub struct OrderSummary {
 /// One page (1-based) of the user's orders, newest first, and whether there is a next page.
 ///
 /// The page is chosen from `orders` alone (`ix_orders_user`: the user's orders in id order, read
-/// until the page is full) and its store names looked up after, by primary key. Joined in one
-/// statement with the (few-row) stores table, MariaDB scanned the stores through a join buffer,
-/// which loses the index's order: it read, joined and sorted the customer's whole history for
-/// every page.
+/// until the page is full) and its store names looked up after (see [`names`]).
 pub fn orders_page(
     conn: &mut MysqlConnection,
     user_id: i64,
@@ -70,19 +66,7 @@ pub fn orders_page(
         .load(conn)?;
     let more = heads.len() as i64 > PAGE_SIZE;
     heads.truncate(PAGE_SIZE as usize);
-    let mut store_ids: Vec<i64> = heads.iter().map(|h| h.6).collect();
-    store_ids.sort_unstable();
-    store_ids.dedup();
-    let store_names: HashMap<i64, String> = if store_ids.is_empty() {
-        HashMap::new()
-    } else {
-        stores::table
-            .filter(stores::id.eq_any(&store_ids))
-            .select((stores::id, stores::name))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .collect()
-    };
+    let store_names = names::store_names(conn, heads.iter().map(|h| h.6))?;
     let rows = heads
         .into_iter()
         .map(

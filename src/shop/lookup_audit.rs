@@ -1,14 +1,13 @@
 //! The counter audit as the admin reads it: every pickup lookup, newest first, filterable by
 //! store, staff member and outcome, keyset-paginated on the lookup id.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{orders, pickup_lookups, stores, users};
+use crate::db::schema::pickup_lookups;
 use crate::domain::LookupOutcome;
 use crate::error::AppError;
+use crate::shop::names;
 
 pub const LOOKUP_PAGE: i64 = 50;
 
@@ -33,10 +32,8 @@ pub struct LookupRow {
 /// A page of lookups older than `before` (or the newest), and the cursor of the next page.
 ///
 /// The page is chosen from `pickup_lookups` alone (newest first by primary key, or through
-/// `ix_pickup_lookups_store` / `_staff_time` when filtered) and its names looked up after, by
-/// primary key. Joined in one statement with the (few-row) stores table, MariaDB scanned the
-/// stores through a join buffer, which loses the order: without a store filter it read, joined
-/// and sorted every lookup ever made for each page.
+/// `ix_pickup_lookups_store` / `_staff_time` when filtered) and its names looked up after (see
+/// [`names`]).
 pub fn lookup_page(
     conn: &mut MysqlConnection,
     f: &LookupFilter,
@@ -83,38 +80,9 @@ pub fn lookup_page(
     } else {
         None
     };
-    let ids = |pick: fn(&Head) -> Option<i64>| -> Vec<i64> {
-        let mut v: Vec<i64> = heads.iter().filter_map(pick).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let (store_ids, staff_ids, order_ids) = (ids(|h| Some(h.2)), ids(|h| Some(h.3)), ids(|h| h.6));
-    let mut store_names: HashMap<i64, String> = HashMap::new();
-    let mut staff_names: HashMap<i64, String> = HashMap::new();
-    let mut order_nos: HashMap<i64, String> = HashMap::new();
-    if !store_ids.is_empty() {
-        store_names = stores::table
-            .filter(stores::id.eq_any(&store_ids))
-            .select((stores::id, stores::name))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .collect();
-        staff_names = users::table
-            .filter(users::id.eq_any(&staff_ids))
-            .select((users::id, users::username))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .collect();
-    }
-    if !order_ids.is_empty() {
-        order_nos = orders::table
-            .filter(orders::id.eq_any(&order_ids))
-            .select((orders::id, orders::order_no))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .collect();
-    }
+    let store_names = names::store_names(conn, heads.iter().map(|h| h.2))?;
+    let staff_names = names::usernames(conn, heads.iter().map(|h| h.3))?;
+    let order_nos = names::order_numbers(conn, heads.iter().filter_map(|h| h.6))?;
     let rows = heads
         .into_iter()
         .map(

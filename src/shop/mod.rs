@@ -20,6 +20,7 @@ pub mod dashboard;
 pub mod invariants;
 pub mod inventory;
 pub mod lookup_audit;
+pub mod names;
 pub mod order_detail;
 pub mod order_list;
 pub mod orders;

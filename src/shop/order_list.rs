@@ -11,11 +11,10 @@ use diesel::prelude::*;
 use diesel::query_builder::BoxedSqlQuery;
 use diesel::sql_types::{BigInt, Datetime, Nullable, Text};
 
-use std::collections::HashMap;
-
-use crate::db::schema::{stores, users};
+use crate::db::schema::users;
 use crate::domain::{OrderStatus, PayMethod};
 use crate::error::AppError;
+use crate::shop::names;
 
 /// Orders per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -257,20 +256,8 @@ fn with_names(
     conn: &mut MysqlConnection,
     heads: Vec<OrderHead>,
 ) -> Result<Vec<OrderRow>, AppError> {
-    let user_ids: Vec<i64> = heads.iter().map(|h| h.user_id).collect();
-    let store_ids: Vec<i64> = heads.iter().map(|h| h.store_id).collect();
-    let names: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&user_ids))
-        .select((users::id, users::username))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    let store_names: HashMap<i64, String> = stores::table
-        .filter(stores::id.eq_any(&store_ids))
-        .select((stores::id, stores::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
+    let names = names::usernames(conn, heads.iter().map(|h| h.user_id))?;
+    let store_names = names::store_names(conn, heads.iter().map(|h| h.store_id))?;
     Ok(heads
         .into_iter()
         .map(|h| OrderRow {

@@ -129,11 +129,13 @@ fn confirm_paid(
 ) -> Result<usize, diesel::result::Error> {
     use diesel::sql_types::{BigInt, Bool, Nullable, Text};
     Prepared::new(
-        "UPDATE orders SET status = 'confirmed', paid_at = NOW(), pickup_code = ? \
-         WHERE id = ? AND status = 'pending_payment' AND (? OR expires_at > NOW())",
+        "UPDATE orders SET status = ?, paid_at = NOW(), pickup_code = ? \
+         WHERE id = ? AND status = ? AND (? OR expires_at > NOW())",
     )
+    .bind::<Text, _>(OrderStatus::Confirmed.as_str())
     .bind::<Nullable<Text>, _>(code)
     .bind::<BigInt, _>(order_id)
+    .bind::<Text, _>(OrderStatus::PendingPayment.as_str())
     .bind::<Bool, _>(!require_window)
     .execute(conn)
 }

@@ -278,13 +278,19 @@ fn outcomes(page: &super::helpers::Page) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn the_lookup_audit_filters_by_store_staff_and_outcome_newest_first() {
-    let app = spawn_app().await;
+/// Two stores with a clerk each: (north, harbour, nina at north, hugo at harbour).
+fn two_counters(app: &TestApp) -> (i64, i64, i64, i64) {
     let north = app.store("SH01", "North Store");
     let harbour = app.store("SH02", "Harbour Store");
     let nina = app.account("nina", "nina-password", Role::Staff, Some(north));
     let hugo = app.account("hugo", "hugo-password", Role::Staff, Some(harbour));
+    (north, harbour, nina, hugo)
+}
+
+#[tokio::test]
+async fn the_lookup_audit_filters_by_store_staff_and_outcome_newest_first() {
+    let app = spawn_app().await;
+    let (north, harbour, nina, hugo) = two_counters(&app);
     // Rows as the counter writes them (helper B's counter).
     app.sql(&format!(
         "INSERT INTO pickup_lookups (store_id, staff_user_id, entered, outcome, created_at) VALUES \
@@ -326,10 +332,7 @@ async fn the_lookup_audit_filters_by_store_staff_and_outcome_newest_first() {
 #[tokio::test]
 async fn the_lookup_audit_reads_its_newest_page_in_order_not_sorted() {
     let app = spawn_app().await;
-    let north = app.store("SH01", "North Store");
-    let harbour = app.store("SH02", "Harbour Store");
-    let nina = app.account("nina", "nina-password", Role::Staff, Some(north));
-    let hugo = app.account("hugo", "hugo-password", Role::Staff, Some(harbour));
+    let (north, harbour, nina, hugo) = two_counters(&app);
     // 300 lookups at two counters (a busy week).
     app.sql(&format!(
         "INSERT INTO pickup_lookups (store_id, staff_user_id, entered, outcome) \
