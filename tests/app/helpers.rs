@@ -386,17 +386,21 @@ impl Client {
     }
 
     pub async fn get(&self, path: &str) -> Page {
+        self.try_get(path).await.expect("GET")
+    }
+
+    /// [`Client::get`], with a transport failure (no answer: the server died) as an error.
+    pub async fn try_get(&self, path: &str) -> Result<Page, reqwest::Error> {
         let res = self
             .http
             .get(format!("{}{}", self.base, path))
             .send()
-            .await
-            .expect("GET");
+            .await?;
         let page = Self::page(res).await;
         if let Some(t) = input_value(&page.body, "csrf_token") {
             *self.csrf.lock().expect("csrf lock") = Some(t);
         }
-        page
+        Ok(page)
     }
 
     /// The session's CSRF token (fetched from a page the first time).
@@ -424,14 +428,22 @@ impl Client {
 
     /// POSTs exactly the given fields (no CSRF token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.try_post_raw(path, fields).await.expect("POST")
+    }
+
+    /// [`Client::post_raw`], with a transport failure (no answer: the server died) as an error.
+    pub async fn try_post_raw(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Page, reqwest::Error> {
         let res = self
             .http
             .post(format!("{}{}", self.base, path))
             .form(fields)
             .send()
-            .await
-            .expect("POST");
-        Self::page(res).await
+            .await?;
+        Ok(Self::page(res).await)
     }
 
     /// Logs in; a 503 "busy, try again" (password hashing is bounded, so many logins at once
