@@ -8,7 +8,7 @@ use rand::Rng;
 use shopcounter::db::in_transaction;
 use shopcounter::db::schema::{order_lines, orders, payments, products};
 use shopcounter::domain::{MovementReason, OrderNo, OrderStatus, PayMethod};
-use shopcounter::error::AppError;
+use shopcounter::error::{is_unique_violation, violated_key, AppError};
 use shopcounter::shop::pickup::{issue_pickup_code, Issued};
 use shopcounter::shop::stock::{current_stock, record_movements, Movement};
 
@@ -35,7 +35,6 @@ pub fn create_order(app: &TestApp, spec: &OrderSpec<'_>) -> MadeOrder {
     let mut conn = app.conn();
     let digits = app.settings.pickup_code_digits;
     in_transaction(&mut conn, |c| {
-        let order_no = OrderNo::generate(chrono::Utc::now(), &mut rand::thread_rng());
         let mut total = 0i64;
         let mut priced = Vec::new();
         for &(product_id, qty) in spec.lines {
@@ -48,21 +47,33 @@ pub fn create_order(app: &TestApp, spec: &OrderSpec<'_>) -> MadeOrder {
         }
         let expires = chrono::Utc::now().naive_utc()
             + chrono::Duration::seconds(app.settings.payment_window_seconds);
-        diesel::insert_into(orders::table)
-            .values((
-                orders::order_no.eq(order_no.as_str()),
-                orders::user_id.eq(spec.user_id),
-                orders::store_id.eq(spec.store_id),
-                orders::status.eq(spec.status.as_str()),
-                orders::pay_method.eq(spec.pay_method.as_str()),
-                orders::total_cents.eq(total),
-                orders::expires_at
-                    .eq((spec.status == OrderStatus::PendingPayment).then_some(expires)),
-                orders::paid_at.eq((spec.status != OrderStatus::PendingPayment
-                    && spec.pay_method == PayMethod::Online)
-                    .then(|| chrono::Utc::now().naive_utc())),
-            ))
-            .execute(c)?;
+        // Order numbers are the second plus six random digits: hundreds of fixture orders within
+        // one second draw a taken one now and then, and draw again, as checkout does.
+        let order_no = loop {
+            let order_no = OrderNo::generate(chrono::Utc::now(), &mut rand::thread_rng());
+            let inserted = diesel::insert_into(orders::table)
+                .values((
+                    orders::order_no.eq(order_no.as_str()),
+                    orders::user_id.eq(spec.user_id),
+                    orders::store_id.eq(spec.store_id),
+                    orders::status.eq(spec.status.as_str()),
+                    orders::pay_method.eq(spec.pay_method.as_str()),
+                    orders::total_cents.eq(total),
+                    orders::expires_at
+                        .eq((spec.status == OrderStatus::PendingPayment).then_some(expires)),
+                    orders::paid_at.eq((spec.status != OrderStatus::PendingPayment
+                        && spec.pay_method == PayMethod::Online)
+                        .then(|| chrono::Utc::now().naive_utc())),
+                ))
+                .execute(c);
+            match inserted {
+                Ok(_) => break order_no,
+                Err(e)
+                    if is_unique_violation(&e)
+                        && violated_key(&e).as_deref() == Some("uq_orders_order_no") => {}
+                Err(e) => return Err(e.into()),
+            }
+        };
         let id: i64 = orders::table
             .filter(orders::order_no.eq(order_no.as_str()))
             .select(orders::id)
