@@ -799,20 +799,8 @@ async fn cluster_an_app_instance_killed_mid_sale_leaves_nothing_half_written_and
                 form.input_value("submit_token"),
                 form.input_value("seen_total_cents"),
             ) {
-                let csrf = client.csrf_token().await;
-                let store = store.to_string();
                 let _ = client
-                    .try_post_raw(
-                        "/checkout",
-                        &[
-                            ("store_id", &store),
-                            ("pay_method", "online"),
-                            ("note", ""),
-                            ("seen_total_cents", &total),
-                            ("submit_token", &token),
-                            ("csrf_token", &csrf),
-                        ],
-                    )
+                    .try_submit_checkout(&token, &total, store, "online")
                     .await;
             }
         }));

@@ -420,10 +420,19 @@ impl Client {
 
     /// POSTs a form with the session's CSRF token added.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.try_post(path, fields).await.expect("POST")
+    }
+
+    /// [`Client::post`], with a transport failure (no answer: the server died) as an error.
+    pub async fn try_post(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Page, reqwest::Error> {
         let token = self.csrf_token().await;
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
-        self.post_raw(path, &all).await
+        self.try_post_raw(path, &all).await
     }
 
     /// POSTs exactly the given fields (no CSRF token added).

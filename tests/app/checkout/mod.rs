@@ -40,7 +40,20 @@ impl Client {
         store_id: i64,
         pay_method: &str,
     ) -> Page {
-        self.post(
+        self.try_submit_checkout(token, seen_total, store_id, pay_method)
+            .await
+            .expect("POST")
+    }
+
+    /// [`Client::submit_checkout`], with no answer at all (the server died) as an error.
+    pub async fn try_submit_checkout(
+        &self,
+        token: &str,
+        seen_total: &str,
+        store_id: i64,
+        pay_method: &str,
+    ) -> Result<Page, reqwest::Error> {
+        self.try_post(
             "/checkout",
             &[
                 ("store_id", &store_id.to_string()),
